@@ -1,0 +1,39 @@
+// The typed message protocol between the UI and the engine Worker. The UI imports only these types.
+import type { AdapterDescription } from './gpu/device';
+
+export interface TrainRequest {
+  type: 'train';
+  preset: string;
+  steps: number;
+  seed: number;
+  /** Overrides of the preset's hyperparameters (batchSize, contextLength, lr …). */
+  overrides?: Record<string, number>;
+}
+
+export type ToWorker = TrainRequest | { type: 'stop' };
+
+export interface LogRow {
+  step: number;
+  loss: number;
+  valLoss?: number;
+  tokensPerSec: number;
+  elapsedMs: number;
+  lr: number;
+}
+
+export interface TrainSummary {
+  steps: number;
+  finalLoss: number;
+  finalValLoss: number;
+  tokensPerSec: number;
+  elapsedMs: number;
+  parameters: number;
+  stoppedEarly?: string;
+}
+
+export type FromWorker =
+  | { type: 'adapter'; adapter: AdapterDescription | null; backend: 'webgpu' | 'cpu'; warning?: string }
+  | { type: 'log'; row: LogRow }
+  | { type: 'sample'; step: number; text: string }
+  | { type: 'done'; summary: TrainSummary }
+  | { type: 'error'; message: string };
