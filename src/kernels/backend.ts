@@ -9,6 +9,8 @@ export interface GpuStep {
   encode(pass: GPUComputePassEncoder): void;
   /** Called before each submit that contains this step (e.g. to upload live scalars). */
   beforeSubmit?(): void;
+  /** Gives scratch buffers acquired at prepare time back to the pool. */
+  release?(): void;
 }
 
 export interface KernelDef<A> {
@@ -33,6 +35,8 @@ export interface Backend {
   op<A>(kernel: KernelDef<A>, args: A): Op;
   /** Runs ops in order; on WebGPU as a single command-buffer submit. */
   run(ops: readonly Op[]): void;
+  /** Frees what prepared ops hold (scratch buffers); the ops must not run again. */
+  release(ops: readonly Op[]): void;
   /** Resolves when all submitted work has finished. */
   sync(): Promise<void>;
   /** Live and peak bytes of tensor storage. */

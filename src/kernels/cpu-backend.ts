@@ -47,6 +47,8 @@ export class CpuBackend implements Backend {
     for (const op of ops) (op as CpuOp).fn();
   }
 
+  release(_ops: readonly Op[]): void {}
+
   async sync(): Promise<void> {}
 
   memory() {

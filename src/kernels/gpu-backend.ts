@@ -63,6 +63,10 @@ export class GpuBackend implements Backend {
     device.queue.submit([enc.finish()]);
   }
 
+  release(ops: readonly Op[]): void {
+    for (const op of ops) (op as GpuOp).step.release?.();
+  }
+
   sync(): Promise<void> {
     return this.gpu.device.queue.onSubmittedWorkDone();
   }

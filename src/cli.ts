@@ -1,0 +1,29 @@
+// Strata from Node: the same engine and kernels as the browser, on Dawn (GPU or SwiftShader).
+//   npm run cli -- train --preset transformer --data moby-dick --steps 300 --seed 1 --json
+//   npm run bench -- matmul --json
+import { trainCommand } from './cli/train';
+import { benchCommand } from './cli/bench';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  train: trainCommand,
+  bench: benchCommand,
+};
+
+async function main(): Promise<void> {
+  const [name, ...rest] = process.argv.slice(2);
+  const cmd = COMMANDS[name ?? ''];
+  if (!cmd) {
+    console.error(`Usage: cli <${Object.keys(COMMANDS).join('|')}> [flags]`);
+    process.exitCode = 2;
+    return;
+  }
+  await cmd(rest);
+}
+
+main().then(
+  () => process.exit(),
+  (e: unknown) => {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

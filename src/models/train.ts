@@ -1,0 +1,155 @@
+// The training loop shared by the Worker and the CLI: builds the model once, then each step is one
+// submit (forward + backward + clipping + AdamW + loss record). Losses and the finite-check flag
+// are read back every `logEvery` steps; a non-finite gradient stops training with a message and
+// the last good weights (the optimizer skips that update on the GPU).
+import { Graph } from '../autograd/graph';
+import * as op from '../autograd/ops';
+import type { Backend } from '../kernels/backend';
+import { Rng } from '../data/rng';
+import { CharTokenizer } from '../data/tokenizer';
+import { BatchSampler, evalBatches, type Batch } from '../data/batches';
+import { learningRate } from '../data/schedule';
+import type { LogRow, TrainRequest, TrainSummary } from '../protocol';
+import { ParamStore } from './params';
+import { resolvePreset, type Preset } from './presets';
+import { defineTransformerParams, transformerForward } from './transformer';
+import { Optimizer } from './optimizer';
+import { Generator } from './generate';
+
+export interface TrainEvents {
+  onLog(row: LogRow): void;
+  onSample(step: number, text: string): void;
+  shouldStop(): boolean;
+}
+
+export interface TrainedModel {
+  preset: Preset;
+  tokenizer: CharTokenizer;
+  params: ParamStore;
+  summary: TrainSummary;
+}
+
+const now = () => performance.now();
+
+export async function trainModel(
+  backend: Backend,
+  req: TrainRequest,
+  data: { train: string; val: string },
+  events: TrainEvents,
+): Promise<TrainSummary> {
+  const trained = await train(backend, req, data, events);
+  trained.params.dispose();
+  return trained.summary;
+}
+
+/** Trains and keeps the parameters (the CLI saves them); the caller disposes `params`. */
+export async function train(
+  backend: Backend,
+  req: TrainRequest,
+  data: { train: string; val: string },
+  events: TrainEvents,
+): Promise<TrainedModel> {
+  if (!Number.isInteger(req.steps) || req.steps < 1) throw new Error(`steps must be a positive integer (got ${req.steps}).`);
+  const preset = resolvePreset(req.preset, req.overrides);
+  const { model: m, train: c } = preset;
+  const tokenizer = new CharTokenizer(data.train);
+  const trainTokens = tokenizer.encode(data.train);
+  const valTokens = tokenizer.encode(data.val);
+  const B = c.batchSize;
+  const T = m.contextLength;
+
+  const params = new ParamStore(backend, new Rng(req.seed));
+  defineTransformerParams(params, m, tokenizer.vocabSize);
+  const g = new Graph(backend);
+  params.params.forEach((p) => g.trainable(p.tensor));
+  const inputs = g.tensor([B * T], 'tokens', 'i32');
+  const targets = g.tensor([B * T], 'targets', 'i32');
+  const logits = transformerForward(g, params, m, inputs, B, T);
+  const { loss } = op.crossEntropy(g, logits, targets, B * T, tokenizer.vocabSize);
+  g.backward();
+  const opt = new Optimizer(g, params, c, loss);
+  const stepOps = [...g.forwardOps, ...g.backwardOps, ...opt.ops];
+  const generator = new Generator(backend, params, m);
+
+  const sampler = new BatchSampler(trainTokens, B, T, req.seed + 1);
+  const valSet = evalBatches(valTokens, B, T, c.evalBatches);
+  const sampleRng = new Rng(req.seed + 2);
+  const schedule = { lr: c.lr, warmup: c.warmup, steps: req.steps, minRatio: c.minLrRatio };
+
+  const feed = (b: Batch) => {
+    backend.write(inputs, b.inputs);
+    backend.write(targets, b.targets);
+  };
+  const evaluate = async () => {
+    let sum = 0;
+    for (const b of valSet) {
+      feed(b);
+      backend.run(g.forwardOps);
+      sum += ((await backend.read(loss)) as Float32Array)[0];
+    }
+    return sum / valSet.length;
+  };
+  const sample = async (step: number) => {
+    const ids = await generator.generate(tokenizer.encode('\n'), c.sampleLength, c.temperature, c.topK, sampleRng);
+    events.onSample(step, tokenizer.decode(ids));
+  };
+
+  const start = now();
+  let intervalStart = start;
+  let intervalSteps = 0;
+  let lastLoss = NaN;
+  let lastVal = NaN;
+  let stoppedEarly: string | undefined;
+  let step = 0;
+  for (; step < req.steps; step++) {
+    if (events.shouldStop()) {
+      stoppedEarly = `stopped by the user at step ${step}`;
+      break;
+    }
+    feed(sampler.next());
+    opt.prepare(step, learningRate(schedule, step));
+    backend.run(stepOps);
+    intervalSteps++;
+    const last = step === req.steps - 1;
+    if ((step + 1) % c.logEvery === 0 || last) {
+      const status = await opt.readStatus();
+      const elapsed = now();
+      if (!status.finite) {
+        stoppedEarly = `the gradient became non-finite (NaN/Inf) at or before step ${step + 1}; training stopped and the last good weights were kept. Lower the learning rate or enable clipping.`;
+        break;
+      }
+      lastLoss = status.meanLoss;
+      const row: LogRow = {
+        step: step + 1,
+        loss: lastLoss,
+        tokensPerSec: (intervalSteps * B * T * 1000) / (elapsed - intervalStart),
+        elapsedMs: elapsed - start,
+        lr: learningRate(schedule, step),
+      };
+      if ((step + 1) % c.evalEvery === 0 || last) row.valLoss = lastVal = await evaluate();
+      events.onLog(row);
+      if ((step + 1) % c.sampleEvery === 0 || last) await sample(step + 1);
+      intervalStart = now();
+      intervalSteps = 0;
+    }
+  }
+  const elapsedMs = now() - start;
+  if (Number.isNaN(lastVal) && !stoppedEarly?.includes('non-finite')) lastVal = await evaluate();
+  generator.dispose();
+  g.dispose();
+  opt.dispose();
+  return {
+    preset,
+    tokenizer,
+    params,
+    summary: {
+      steps: step,
+      finalLoss: lastLoss,
+      finalValLoss: lastVal,
+      tokensPerSec: (step * B * T * 1000) / elapsedMs,
+      elapsedMs,
+      parameters: params.count,
+      stoppedEarly,
+    },
+  };
+}
