@@ -3,10 +3,12 @@
 //   npm run bench -- matmul --json
 import { trainCommand } from './cli/train';
 import { benchCommand } from './cli/bench';
+import { profileCommand } from './cli/profile';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   train: trainCommand,
   bench: benchCommand,
+  profile: profileCommand,
 };
 
 async function main(): Promise<void> {

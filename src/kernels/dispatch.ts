@@ -60,7 +60,7 @@ export function prepareDispatch(gpu: Gpu, spec: DispatchSpec): GpuStep & { param
       pass.dispatchWorkgroups(x, y, z);
     },
     beforeSubmit: spec.live
-      ? () => device.queue.writeBuffer(params, liveOffset, spec.live!.values)
+      ? () => device.queue.writeBuffer(params, liveOffset, spec.live!.values as Float32Array<ArrayBuffer>)
       : undefined,
   };
 }

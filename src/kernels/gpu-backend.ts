@@ -27,7 +27,7 @@ export class GpuBackend implements Backend {
     if (!t.gpu) throw new Error(`Tensor "${t.label}" has no GPU storage.`);
     if (data.length !== t.size)
       throw new Error(`write to "${t.label}": got ${data.length} values, need ${t.size}.`);
-    this.gpu.device.queue.writeBuffer(t.gpu, 0, data);
+    this.gpu.device.queue.writeBuffer(t.gpu, 0, data as Float32Array<ArrayBuffer>);
   }
 
   async read(t: Tensor): Promise<Data> {

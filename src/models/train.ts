@@ -2,18 +2,15 @@
 // submit (forward + backward + clipping + AdamW + loss record). Losses and the finite-check flag
 // are read back every `logEvery` steps; a non-finite gradient stops training with a message and
 // the last good weights (the optimizer skips that update on the GPU).
-import { Graph } from '../autograd/graph';
-import * as op from '../autograd/ops';
 import type { Backend } from '../kernels/backend';
 import { Rng } from '../data/rng';
 import { CharTokenizer } from '../data/tokenizer';
-import { BatchSampler, evalBatches, type Batch } from '../data/batches';
+import { BatchSampler, evalBatches } from '../data/batches';
 import { learningRate } from '../data/schedule';
 import type { LogRow, TrainRequest, TrainSummary } from '../protocol';
-import { ParamStore } from './params';
+import type { ParamStore } from './params';
 import { resolvePreset, type Preset } from './presets';
-import { defineTransformerParams, transformerForward } from './transformer';
-import { Optimizer } from './optimizer';
+import { Trainer } from './trainer';
 import { Generator } from './generate';
 
 export interface TrainEvents {
@@ -58,17 +55,8 @@ export async function train(
   const B = c.batchSize;
   const T = m.contextLength;
 
-  const params = new ParamStore(backend, new Rng(req.seed));
-  defineTransformerParams(params, m, tokenizer.vocabSize);
-  const g = new Graph(backend);
-  params.params.forEach((p) => g.trainable(p.tensor));
-  const inputs = g.tensor([B * T], 'tokens', 'i32');
-  const targets = g.tensor([B * T], 'targets', 'i32');
-  const logits = transformerForward(g, params, m, inputs, B, T);
-  const { loss } = op.crossEntropy(g, logits, targets, B * T, tokenizer.vocabSize);
-  g.backward();
-  const opt = new Optimizer(g, params, c, loss);
-  const stepOps = [...g.forwardOps, ...g.backwardOps, ...opt.ops];
+  const trainer = new Trainer(backend, preset, tokenizer.vocabSize, req.seed);
+  const { params, optimizer: opt } = trainer;
   const generator = new Generator(backend, params, m);
 
   const sampler = new BatchSampler(trainTokens, B, T, req.seed + 1);
@@ -76,19 +64,6 @@ export async function train(
   const sampleRng = new Rng(req.seed + 2);
   const schedule = { lr: c.lr, warmup: c.warmup, steps: req.steps, minRatio: c.minLrRatio };
 
-  const feed = (b: Batch) => {
-    backend.write(inputs, b.inputs);
-    backend.write(targets, b.targets);
-  };
-  const evaluate = async () => {
-    let sum = 0;
-    for (const b of valSet) {
-      feed(b);
-      backend.run(g.forwardOps);
-      sum += ((await backend.read(loss)) as Float32Array)[0];
-    }
-    return sum / valSet.length;
-  };
   const sample = async (step: number) => {
     const ids = await generator.generate(tokenizer.encode('\n'), c.sampleLength, c.temperature, c.topK, sampleRng);
     events.onSample(step, tokenizer.decode(ids));
@@ -106,9 +81,9 @@ export async function train(
       stoppedEarly = `stopped by the user at step ${step}`;
       break;
     }
-    feed(sampler.next());
+    trainer.feed(sampler.next());
     opt.prepare(step, learningRate(schedule, step));
-    backend.run(stepOps);
+    backend.run(trainer.stepOps);
     intervalSteps++;
     const last = step === req.steps - 1;
     if ((step + 1) % c.logEvery === 0 || last) {
@@ -126,7 +101,7 @@ export async function train(
         elapsedMs: elapsed - start,
         lr: learningRate(schedule, step),
       };
-      if ((step + 1) % c.evalEvery === 0 || last) row.valLoss = lastVal = await evaluate();
+      if ((step + 1) % c.evalEvery === 0 || last) row.valLoss = lastVal = await trainer.evaluate(valSet);
       events.onLog(row);
       if ((step + 1) % c.sampleEvery === 0 || last) await sample(step + 1);
       intervalStart = now();
@@ -134,10 +109,9 @@ export async function train(
     }
   }
   const elapsedMs = now() - start;
-  if (Number.isNaN(lastVal) && !stoppedEarly?.includes('non-finite')) lastVal = await evaluate();
+  if (Number.isNaN(lastVal) && !stoppedEarly?.includes('non-finite')) lastVal = await trainer.evaluate(valSet);
   generator.dispose();
-  g.dispose();
-  opt.dispose();
+  trainer.dispose();
   return {
     preset,
     tokenizer,

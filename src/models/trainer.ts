@@ -1,0 +1,70 @@
+// Builds everything one training step needs, once: parameters, the static graph (forward, loss,
+// backward), the optimizer stage, and the input buffers. `stepOps` is the whole step, one submit.
+import { Graph } from '../autograd/graph';
+import * as op from '../autograd/ops';
+import type { Backend, Op } from '../kernels/backend';
+import type { Tensor } from '../kernels/tensor';
+import { Rng } from '../data/rng';
+import type { Batch } from '../data/batches';
+import { ParamStore } from './params';
+import type { Preset } from './presets';
+import { defineTransformerParams, transformerForward } from './transformer';
+import { Optimizer } from './optimizer';
+
+export class Trainer {
+  readonly params: ParamStore;
+  readonly graph: Graph;
+  readonly optimizer: Optimizer;
+  readonly loss: Tensor;
+  readonly stepOps: Op[];
+  private inputs: Tensor;
+  private targets: Tensor;
+
+  constructor(
+    readonly backend: Backend,
+    readonly preset: Preset,
+    vocabSize: number,
+    seed: number,
+  ) {
+    const { model: m, train: c } = preset;
+    const B = c.batchSize;
+    const T = m.contextLength;
+    this.params = new ParamStore(backend, new Rng(seed));
+    defineTransformerParams(this.params, m, vocabSize);
+    const g = (this.graph = new Graph(backend));
+    this.params.params.forEach((p) => g.trainable(p.tensor));
+    this.inputs = g.tensor([B * T], 'tokens', 'i32');
+    this.targets = g.tensor([B * T], 'targets', 'i32');
+    const logits = transformerForward(g, this.params, m, this.inputs, B, T);
+    this.loss = op.crossEntropy(g, logits, this.targets, B * T, vocabSize).loss;
+    g.backward();
+    this.optimizer = new Optimizer(g, this.params, c, this.loss);
+    this.stepOps = [...g.forwardOps, ...g.backwardOps, ...this.optimizer.ops];
+  }
+
+  get tokensPerStep(): number {
+    return this.preset.train.batchSize * this.preset.model.contextLength;
+  }
+
+  feed(b: Batch): void {
+    this.backend.write(this.inputs, b.inputs);
+    this.backend.write(this.targets, b.targets);
+  }
+
+  /** Mean loss of a forward pass over each batch (no update). */
+  async evaluate(batches: Batch[]): Promise<number> {
+    let sum = 0;
+    for (const b of batches) {
+      this.feed(b);
+      this.backend.run(this.graph.forwardOps);
+      sum += ((await this.backend.read(this.loss)) as Float32Array)[0];
+    }
+    return sum / batches.length;
+  }
+
+  /** Frees the graph and optimizer state; the parameters stay (the caller disposes them). */
+  dispose(): void {
+    this.graph.dispose();
+    this.optimizer.dispose();
+  }
+}
