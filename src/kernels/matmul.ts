@@ -1,6 +1,9 @@
 // Matmul: C (batch, M, N) = A · B, A (batch, M, K) or transposed (batch, K, M), B (batch, K, N) or
 // transposed (batch, N, K); B may be shared by every batch (weights). Optionally accumulates into C.
-import type { KernelDef } from './backend';
+// The GPU path picks a pipeline by shape (see matmul.wgsl): a register-blocked tile kernel, or a
+// GEMV when M = 1 (decode) or N = 1 (the same problem transposed).
+import type { Gpu } from '../gpu/device';
+import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch } from './dispatch';
 import type { Tensor } from './tensor';
 import code from './matmul.wgsl?raw';
@@ -69,6 +72,74 @@ export function matmulRef(
   }
 }
 
+/** Workgroup shape of the tile kernel: each invocation computes 8×8 outputs. */
+export const MATMUL_TILE = { WG_X: 8, WG_Y: 8, BK: 16 } as const;
+const GEMV_GROUP = 16;
+
+export type MatmulPath = 'tile' | 'gemvKN' | 'gemvNK';
+
+/** The pipeline (entry point and override constants), uniforms, buffer order and grid for a shape. */
+export function planMatmul(args: MatmulArgs): {
+  entry: MatmulPath;
+  constants: Record<string, number>;
+  u32: number[];
+  /** Binding order after the output: A then B, or (N = 1) B then A. */
+  swap: boolean;
+  workgroups: [number, number, number];
+} {
+  const { M, N, K } = args;
+  const batch = args.batch ?? 1;
+  const transA = !!args.transA;
+  const transB = !!args.transB;
+  const bcast = !!args.broadcastB;
+  const acc = args.accumulate ? 1 : 0;
+  if (M === 1 || N === 1) {
+    // One output row: a vector times a matrix. For N = 1, Cᵀ = Bᵀ·Aᵀ: B is the vector, Aᵀ the matrix.
+    const byRow = M === 1;
+    const outs = byRow ? N : M;
+    // Does the matrix store the output index contiguously ((K, outs)) or the reduction index ((outs, K))?
+    const kn = byRow ? !transB : transA;
+    const vec = kn ? outs % 4 === 0 : K % 4 === 0;
+    const strideVec = byRow ? K : bcast ? 0 : K;
+    const strideMat = byRow ? (bcast ? 0 : K * N) : M * K;
+    const flags = acc | (vec && kn ? 2 : 0);
+    const groups = kn ? Math.ceil(outs / (GEMV_GROUP * 4)) : Math.ceil(outs / GEMV_GROUP);
+    return {
+      entry: kn ? 'gemvKN' : 'gemvNK',
+      constants: { VEC_B: +vec },
+      u32: [1, outs, K, flags, strideVec, strideMat, outs, 0],
+      swap: !byRow,
+      workgroups: [groups, batch, 1],
+    };
+  }
+  const { WG_X, WG_Y, BK } = MATMUL_TILE;
+  return {
+    entry: 'tile',
+    constants: {
+      TRANS_A: +transA,
+      TRANS_B: +transB,
+      VEC_A: +((transA ? M : K) % 4 === 0),
+      VEC_B: +((transB ? K : N) % 4 === 0),
+      WG_X,
+      WG_Y,
+      BK,
+    },
+    u32: [M, N, K, acc | (N % 4 === 0 ? 2 : 0), M * K, bcast ? 0 : K * N, M * N, 0],
+    swap: false,
+    workgroups: [Math.ceil(N / (WG_X * 8)), Math.ceil(M / (WG_Y * 8)), batch],
+  };
+}
+
+function prepareMatmul(gpu: Gpu, args: MatmulArgs): GpuStep {
+  const plan = planMatmul(args);
+  return prepareDispatch(gpu, {
+    kernel: { name: `matmul ${plan.entry}`, code, entry: plan.entry, constants: plan.constants },
+    buffers: plan.swap ? [args.out, args.b, args.a] : [args.out, args.a, args.b],
+    u32: plan.u32,
+    workgroups: plan.workgroups,
+  });
+}
+
 export const matmul: KernelDef<MatmulArgs> = {
   name: 'matmul',
   cpu(args) {
@@ -77,21 +148,6 @@ export const matmul: KernelDef<MatmulArgs> = {
   },
   gpu(gpu, args) {
     check(args);
-    const batch = args.batch ?? 1;
-    return prepareDispatch(gpu, {
-      kernel: { name: 'matmul', code },
-      buffers: [args.out, args.a, args.b],
-      u32: [
-        args.M,
-        args.N,
-        args.K,
-        args.transA ? 1 : 0,
-        args.transB ? 1 : 0,
-        args.accumulate ? 1 : 0,
-        args.M * args.K,
-        args.broadcastB ? 0 : args.K * args.N,
-      ],
-      workgroups: [Math.ceil(args.N / 16), Math.ceil(args.M / 16), batch],
-    });
+    return prepareMatmul(gpu, args);
   },
 };

@@ -1,0 +1,19 @@
+// The page: header with the adapter badge, the training panel, the live loss chart and the latest
+// sample. App selects nothing from the store, so training-rate updates never re-render it.
+import { LossChart } from './components/Charts/LossChart';
+import { Header } from './components/Header/Header';
+import { SampleView } from './components/Sample/SampleView';
+import { TrainPanel } from './components/TrainPanel/TrainPanel';
+
+export function App() {
+  return (
+    <div className="app">
+      <Header />
+      <main className="layout">
+        <TrainPanel />
+        <LossChart />
+        <SampleView />
+      </main>
+    </div>
+  );
+}

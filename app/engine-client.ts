@@ -1,0 +1,98 @@
+// Owns the engine Worker: sends typed requests and turns its events into store updates. Log rows
+// arrive at training rate; they are batched and applied once per animation frame.
+import type { FromWorker, LogRow, ToWorker } from '../src/protocol';
+import { useStore } from './store';
+import { writeUrlState } from './store/url-state';
+
+export class EngineClient {
+  private readonly worker: Worker;
+  private pending: LogRow[] = [];
+  private frame = 0;
+
+  constructor() {
+    this.worker = new Worker(new URL('../src/worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'engine',
+    });
+    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.handle(ev.data);
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.flush();
+      const message = `The engine worker failed: ${ev.message || 'it could not be loaded'}.`;
+      const store = useStore.getState();
+      if (store.backend === 'probing') store.engineFailed(message);
+      else store.runFailed(message);
+    };
+  }
+
+  /** Starts a run with the form's steps and seed, the preset, and the URL's overrides. */
+  train(): void {
+    const s = useStore.getState();
+    if (s.status === 'starting' || s.status === 'training' || s.status === 'stopping') return;
+    this.cancelFlush();
+    s.resetMetrics();
+    s.runStarted(s.steps);
+    writeUrlState(s.steps, s.seed);
+    const overrides = Object.keys(s.overrides).length > 0 ? { ...s.overrides } : undefined;
+    this.send({ type: 'train', preset: s.preset, steps: s.steps, seed: s.seed, overrides });
+  }
+
+  stop(): void {
+    const s = useStore.getState();
+    if (s.status !== 'starting' && s.status !== 'training') return;
+    s.runStopping();
+    this.send({ type: 'stop' });
+  }
+
+  private send(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private handle(msg: FromWorker): void {
+    const store = useStore.getState();
+    switch (msg.type) {
+      case 'adapter':
+        store.setEngine(msg.backend, msg.adapter, msg.warning);
+        break;
+      case 'log':
+        this.pending.push(msg.row);
+        this.frame ||= requestAnimationFrame(() => this.flush());
+        break;
+      case 'sample':
+        this.flush();
+        store.setSample({ step: msg.step, text: msg.text });
+        break;
+      case 'done':
+        this.flush();
+        store.runDone(msg.summary);
+        break;
+      case 'error':
+        this.flush();
+        store.runFailed(msg.message);
+        break;
+    }
+  }
+
+  private flush(): void {
+    this.cancelFlush();
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    const store = useStore.getState();
+    store.runTraining();
+    store.appendRows(rows);
+  }
+
+  private cancelFlush(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+}
+
+let engine: EngineClient | undefined;
+
+/** The one engine for the page, started on first use. */
+export function getEngine(): EngineClient {
+  engine ??= new EngineClient();
+  return engine;
+}

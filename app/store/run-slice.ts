@@ -1,0 +1,64 @@
+// Run slice: the training form (steps, seed, overrides), the run's lifecycle, its summary or error,
+// and the latest generated sample.
+import type { StateCreator } from 'zustand';
+import type { TrainSummary } from '../../src/protocol';
+import type { StoreState } from './index';
+import { initialUrlState } from './url-state';
+
+export type RunStatus = 'idle' | 'starting' | 'training' | 'stopping' | 'done' | 'error';
+
+export interface Sample {
+  step: number;
+  text: string;
+}
+
+export interface RunSlice {
+  preset: string;
+  steps: number;
+  seed: number;
+  /** Hyperparameter overrides from the URL (?contextLength=16 …), passed to the engine as is. */
+  overrides: Record<string, number>;
+  status: RunStatus;
+  /** Steps of the current (or last) run; the form may have changed since. */
+  runSteps: number;
+  summary: TrainSummary | null;
+  error: string | null;
+  sample: Sample | null;
+  setSteps(steps: number): void;
+  setSeed(seed: number): void;
+  runStarted(steps: number): void;
+  runStopping(): void;
+  runTraining(): void;
+  runDone(summary: TrainSummary): void;
+  runFailed(message: string): void;
+  setSample(sample: Sample): void;
+}
+
+export const createRunSlice: StateCreator<StoreState, [], [], RunSlice> = (set, get) => ({
+  preset: 'transformer',
+  steps: initialUrlState.steps,
+  seed: initialUrlState.seed,
+  overrides: initialUrlState.overrides,
+  status: 'idle',
+  runSteps: initialUrlState.steps,
+  summary: null,
+  error: null,
+  sample: null,
+  setSteps: (steps) => set({ steps }),
+  setSeed: (seed) => set({ seed }),
+  runStarted: (runSteps) => set({ status: 'starting', runSteps, summary: null, error: null, sample: null }),
+  runStopping: () => set({ status: 'stopping' }),
+  runTraining: () => {
+    if (get().status === 'starting') set({ status: 'training' });
+  },
+  runDone: (summary) => set({ status: 'done', summary }),
+  runFailed: (error) => {
+    // A device can report the same failure twice (as an event and as a rejected promise).
+    const prev = get().error;
+    set({
+      status: 'error',
+      error: prev && prev !== error && !prev.includes(error) ? `${prev}\n${error}` : error,
+    });
+  },
+  setSample: (sample) => set({ sample }),
+});

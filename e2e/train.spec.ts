@@ -1,0 +1,135 @@
+// Drives the real app in Chromium with WebGPU: the adapter badge names the adapter, a tiny run of the
+// default Transformer trains in the Worker, the loss falls, the chart draws, a sample appears, the
+// main thread stays responsive (no long task over 100 ms while training), and Stop ends a run early.
+// One page for all steps: the second run reuses the compiled pipelines, which on SwiftShader saves
+// most of the startup time.
+import { expect, test, type Page } from '@playwright/test';
+
+/** A run small enough for SwiftShader: 8 steps of 4 × 16 characters, a log row every step. */
+const TINY = {
+  steps: 8,
+  seed: 1,
+  contextLength: 16,
+  batchSize: 4,
+  warmup: 2,
+  logEvery: 1,
+  evalEvery: 4,
+  evalBatches: 1,
+  sampleEvery: 4,
+  sampleLength: 24,
+};
+const query = (o: Record<string, number>) =>
+  '/?' + new URLSearchParams(Object.entries(o).map(([k, v]) => [k, String(v)]));
+
+interface LongTask {
+  start: number;
+  duration: number;
+}
+
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const tasks: { start: number; duration: number }[] = [];
+    (window as unknown as { __longTasks: typeof tasks }).__longTasks = tasks;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+const pageNow = (page: Page) => page.evaluate(() => performance.now());
+const longTasks = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __longTasks: LongTask[] }).__longTasks.slice());
+
+test('trains a tiny Transformer in the worker: badge, loss, chart, sample, Stop', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await watchLongTasks(page);
+  await page.goto(query(TINY));
+  const panel = page.getByTestId('train-panel');
+
+  await test.step('the adapter badge names the adapter and flags software adapters', async () => {
+    const badge = page.getByTestId('adapter-badge');
+    await expect(badge).not.toHaveAttribute('data-backend', 'probing');
+    const backend = await badge.getAttribute('data-backend');
+    const [vendor, arch] = [
+      await badge.getAttribute('data-vendor'),
+      await badge.getAttribute('data-architecture'),
+    ];
+    console.log(
+      `adapter: ${backend} ${vendor} ${arch} (software: ${await badge.getAttribute('data-software')})`,
+    );
+    if (backend === 'webgpu') {
+      await expect(badge).toContainText('WebGPU');
+      await expect(badge).toHaveAttribute('data-vendor', /\S/);
+      if ((await badge.getAttribute('data-software')) === 'true') {
+        await expect(badge).toHaveClass(/badge-warn/);
+        await expect(page.getByTestId('engine-warning')).toContainText(/software adapter/i);
+      }
+    } else {
+      await expect(badge).toHaveClass(/badge-danger/);
+      await expect(page.getByTestId('engine-warning')).toContainText('CPU reference backend');
+    }
+    await expect(page.getByTestId('steps-input')).toHaveValue(String(TINY.steps));
+    await expect(page.getByTestId('overrides')).toContainText(`contextLength=${TINY.contextLength}`);
+  });
+
+  await test.step('a tiny run trains: the loss falls, the chart draws, a sample appears', async () => {
+    const t0 = await pageNow(page);
+    await page.getByTestId('train-button').click();
+    await expect(panel).toHaveAttribute('data-status', /starting|training|done/);
+    await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+    const t1 = await pageNow(page);
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+
+    // First and last train loss of the run, read from the chart's data attributes.
+    const chart = page.getByTestId('loss-chart');
+    await expect(chart).toHaveAttribute('data-points', String(TINY.steps));
+    const first = Number(await chart.getAttribute('data-first-loss'));
+    const last = Number(await chart.getAttribute('data-last-loss'));
+    console.log(`loss ${first.toFixed(3)} → ${last.toFixed(3)} in ${((t1 - t0) / 1000).toFixed(1)} s`);
+    expect(Number.isFinite(first) && Number.isFinite(last)).toBe(true);
+    expect(last).toBeLessThan(first);
+    expect(Number(await page.getByTestId('stat-val-loss').getAttribute('data-value'))).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('stat-tokens').getAttribute('data-value'))).toBeGreaterThan(0);
+    await expect(page.getByTestId('run-summary')).toContainText(`${TINY.steps} steps`);
+
+    // The chart drew: recharts' line path exists and has geometry.
+    const curve = chart.locator('path.recharts-curve').first();
+    await expect(curve).toBeVisible();
+    expect((await curve.getAttribute('d'))?.length ?? 0).toBeGreaterThan(20);
+
+    // A sample appeared: the last one, after the final step.
+    const sample = page.getByTestId('sample-text');
+    await expect(sample).toHaveAttribute('data-step', String(TINY.steps));
+    expect((await sample.textContent())?.length ?? 0).toBeGreaterThan(0);
+
+    await page.screenshot({ path: 'test-results/strata-trained.png', fullPage: true });
+
+    // The worker did the work: no main-thread task over 100 ms while training.
+    const during = (await longTasks(page)).filter((t) => t.start >= t0 && t.start <= t1);
+    const shown = during.map((t) => `${Math.round(t.duration)} ms at +${Math.round(t.start - t0)} ms`);
+    console.log(`long tasks while training: ${shown.join(', ') || 'none'}`);
+    expect(during.filter((t) => t.duration > 100)).toEqual([]);
+  });
+
+  await test.step('Stop ends a longer run early and says so', async () => {
+    await page.getByTestId('steps-input').fill('500');
+    await page.getByTestId('train-button').click();
+    await expect(page.getByTestId('progress')).toHaveAttribute('data-step', /^[1-9]/, { timeout: 60_000 });
+    await page.getByTestId('stop-button').click();
+    await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await expect(page.getByTestId('run-summary')).toContainText('Stopped');
+    await expect(page.getByTestId('train-button')).toBeEnabled();
+  });
+
+  await test.step('the dark theme applies', async () => {
+    await page.getByRole('radio', { name: 'Dark' }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await page.screenshot({ path: 'test-results/strata-dark.png', fullPage: true });
+  });
+
+  expect(consoleErrors).toEqual([]);
+});

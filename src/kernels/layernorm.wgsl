@@ -1,0 +1,110 @@
+// LayerNorm over rows of width D: y = (x − mean)·rstd·w + b with rstd = 1/√(var + eps); mean and rstd
+// saved per row. forward (two-pass mean/variance) and backward (dx): one workgroup per row.
+// dparams: one invocation per (block of rows, column) writes partial dweight and dbias sums, which
+// sumRows' kernel then adds in fixed order.
+struct Params { rows: u32, D: u32, rowsPerBlock: u32, accumulate: u32, eps: f32 }
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(4) var<storage, read> x: array<f32>;
+@group(0) @binding(6) var<storage, read> weight: array<f32>;
+// forward: y, meanOut, rstdOut, x, bias, weight
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read_write> meanOut: array<f32>;
+@group(0) @binding(3) var<storage, read_write> rstdOut: array<f32>;
+@group(0) @binding(5) var<storage, read> bias: array<f32>;
+// backward: dx, dy, mean, x, rstd, weight; dparams: partials, dy, mean, x, rstd
+@group(0) @binding(1) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read> mean: array<f32>;
+@group(0) @binding(5) var<storage, read> rstd: array<f32>;
+@group(0) @binding(1) var<storage, read_write> partials: array<f32>; // (blocks, 2, D): dweight, dbias
+
+override WG: u32 = 256; // a power of two
+var<workgroup> red: array<vec2f, WG>;
+
+// Sums of v over the workgroup (tree in workgroup memory, fixed order).
+fn rowSum(v: vec2f, lid: u32) -> vec2f {
+  red[lid] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (lid < s) { red[lid] += red[lid + s]; }
+    workgroupBarrier();
+  }
+  let total = red[0];
+  workgroupBarrier();
+  return total;
+}
+
+fn rowOf(wg: vec3u, nwg: vec3u) -> u32 {
+  return wg.x + wg.y * nwg.x;
+}
+
+@compute @workgroup_size(WG)
+fn forward(
+  @builtin(workgroup_id) wg: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let row = rowOf(wg, nwg);
+  if (row >= p.rows) { return; }
+  let base = row * p.D;
+  var s = 0.0;
+  for (var i = lid; i < p.D; i += WG) { s += x[base + i]; }
+  let mu = rowSum(vec2f(s, 0.0), lid).x / f32(p.D);
+  var ss = 0.0;
+  for (var i = lid; i < p.D; i += WG) {
+    let c = x[base + i] - mu;
+    ss += c * c;
+  }
+  let r = inverseSqrt(rowSum(vec2f(ss, 0.0), lid).x / f32(p.D) + p.eps);
+  for (var i = lid; i < p.D; i += WG) {
+    y[base + i] = (x[base + i] - mu) * r * weight[i] + bias[i];
+  }
+  if (lid == 0u) {
+    meanOut[row] = mu;
+    rstdOut[row] = r;
+  }
+}
+
+// dx = r·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = dy ⊙ w, x̂ = (x − mean)·r.
+@compute @workgroup_size(WG)
+fn backward(
+  @builtin(workgroup_id) wg: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let row = rowOf(wg, nwg);
+  if (row >= p.rows) { return; }
+  let base = row * p.D;
+  let mu = mean[row];
+  let r = rstd[row];
+  var sums = vec2f(0.0);
+  for (var i = lid; i < p.D; i += WG) {
+    let g = dy[base + i] * weight[i];
+    sums += vec2f(g, g * (x[base + i] - mu) * r);
+  }
+  let m = rowSum(sums, lid) / f32(p.D); // (mean(g), mean(g ⊙ x̂))
+  for (var i = lid; i < p.D; i += WG) {
+    let xh = (x[base + i] - mu) * r;
+    let v = r * (dy[base + i] * weight[i] - m.x - xh * m.y);
+    if (p.accumulate == 1u) { dx[base + i] += v; } else { dx[base + i] = v; }
+  }
+}
+
+// partials[blk, 0, c] = Σ dy ⊙ x̂ and partials[blk, 1, c] = Σ dy over the rows of block blk.
+@compute @workgroup_size(64)
+fn dparams(@builtin(global_invocation_id) gid: vec3u) {
+  let c = gid.x;
+  let blk = gid.y;
+  if (c >= p.D) { return; }
+  let r0 = blk * p.rowsPerBlock;
+  let r1 = min(p.rows, r0 + p.rowsPerBlock);
+  var dw = 0.0;
+  var db = 0.0;
+  for (var r = r0; r < r1; r++) {
+    let g = dy[r * p.D + c];
+    dw += g * (x[r * p.D + c] - mean[r]) * rstd[r];
+    db += g;
+  }
+  partials[blk * 2u * p.D + c] = dw;
+  partials[(blk * 2u + 1u) * p.D + c] = db;
+}

@@ -1,0 +1,141 @@
+// The engine loop behind the typed protocol (protocol.ts), run as a module Worker. On start it opens
+// WebGPU (or says clearly that it falls back to the CPU reference backend), then serves 'train' and
+// 'stop' messages: it fetches the corpus, runs trainModel and forwards logs, samples and the summary.
+import type { Backend } from './kernels/backend';
+import { CpuBackend } from './kernels/cpu-backend';
+import { GpuBackend } from './kernels/gpu-backend';
+import { adapterLabel, openGpu } from './gpu/device';
+import { trainModel } from './models/train';
+import type { FromWorker, ToWorker, TrainRequest } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (message: FromWorker): void => scope.postMessage(message);
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+const NO_WEBGPU =
+  'This browser exposes no WebGPU to workers, so training runs on the CPU reference backend: ' +
+  'slow, tiny models only. Use Chrome or Edge 113+ (or Chromium with --enable-unsafe-webgpu).';
+
+/** Resolves once the backend is chosen; the choice is always announced with an 'adapter' message. */
+const backendReady: Promise<Backend> = openBackend();
+
+async function openBackend(): Promise<Backend> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) {
+    post({ type: 'adapter', adapter: null, backend: 'cpu', warning: NO_WEBGPU });
+    return yielding(new CpuBackend());
+  }
+  try {
+    // Device errors (validation, out-of-memory, device lost) surface as they happen.
+    const opened = await openGpu(gpu, (message) => post({ type: 'error', message }));
+    const { adapter } = opened;
+    const name = [adapter.vendor, adapter.architecture].filter((s) => !s.startsWith('unknown')).join(' ');
+    const warning = adapter.isSoftware
+      ? `Software adapter (${name || adapterLabel(adapter)}): the WebGPU kernels run on the CPU here, ` +
+        'so training is slow and its timings are not GPU timings.'
+      : undefined;
+    post({ type: 'adapter', adapter, backend: 'webgpu', warning });
+    return new GpuBackend(opened);
+  } catch (err) {
+    post({
+      type: 'adapter',
+      adapter: null,
+      backend: 'cpu',
+      warning: `WebGPU could not start: ${messageOf(err).replace(/\.?$/, '.')} Training runs on the CPU reference backend: slow, tiny models only.`,
+    });
+    return yielding(new CpuBackend());
+  }
+}
+
+/**
+ * The CPU backend resolves reads at once, so a training loop over it would never let the worker
+ * see a 'stop' message. This view of the backend yields one macrotask after each read and sync.
+ */
+function yielding(inner: Backend): Backend {
+  const nextTask = () =>
+    new Promise<void>((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    });
+  const read: Backend['read'] = async (t) => {
+    const data = await inner.read(t);
+    await nextTask();
+    return data;
+  };
+  const sync: Backend['sync'] = async () => {
+    await inner.sync();
+    await nextTask();
+  };
+  return new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'read') return read;
+      if (prop === 'sync') return sync;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+let corpus: Promise<{ train: string; val: string }> | undefined;
+
+async function fetchText(name: string): Promise<string> {
+  const url = new URL(`${import.meta.env.BASE_URL}data/${name}`, scope.location.href);
+  const res = await fetch(url);
+  if (!res.ok) {
+    throw new Error(
+      `Could not load ${url.pathname} (HTTP ${res.status}). Run \`npm run prepare-data\` to build the corpus.`,
+    );
+  }
+  return res.text();
+}
+
+function loadCorpus(): Promise<{ train: string; val: string }> {
+  corpus ??= Promise.all([fetchText('moby-dick.train.txt'), fetchText('moby-dick.val.txt')]).then(
+    ([train, val]) => ({ train, val }),
+  );
+  corpus.catch(() => (corpus = undefined)); // retry on the next run after a failed fetch
+  return corpus;
+}
+
+let running = false;
+let stopRequested = false;
+
+async function train(req: TrainRequest): Promise<void> {
+  if (running) {
+    post({
+      type: 'error',
+      message: 'A training run is already in progress: stop it before starting another.',
+    });
+    return;
+  }
+  running = true;
+  stopRequested = false;
+  try {
+    const [backend, data] = await Promise.all([backendReady, loadCorpus()]);
+    const summary = await trainModel(backend, req, data, {
+      onLog: (row) => post({ type: 'log', row }),
+      onSample: (step, text) => post({ type: 'sample', step, text }),
+      shouldStop: () => stopRequested,
+    });
+    post({ type: 'done', summary });
+  } catch (err) {
+    post({ type: 'error', message: messageOf(err) });
+  } finally {
+    running = false;
+  }
+}
+
+scope.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  switch (msg.type) {
+    case 'train':
+      void train(msg);
+      break;
+    case 'stop':
+      stopRequested = true;
+      break;
+  }
+};
+
+scope.addEventListener('unhandledrejection', (ev) => post({ type: 'error', message: messageOf(ev.reason) }));
