@@ -19,10 +19,20 @@ export function linear(g: Graph, x: Tensor, W: Tensor, rows: number, inF: number
     const dy = g.grad(y);
     if (!dy) return;
     const dx = g.gradTarget(x);
-    if (dx) g.back(matmul, { out: dx.grad, a: dy, b: W, M: rows, N: inF, K: outF, accumulate: dx.accumulate });
+    if (dx)
+      g.back(matmul, { out: dx.grad, a: dy, b: W, M: rows, N: inF, K: outF, accumulate: dx.accumulate });
     const dW = g.gradTarget(W);
     if (dW) {
-      g.back(matmul, { out: dW.grad, a: dy, b: x, M: outF, N: inF, K: rows, transA: true, accumulate: dW.accumulate });
+      g.back(matmul, {
+        out: dW.grad,
+        a: dy,
+        b: x,
+        M: outF,
+        N: inF,
+        K: rows,
+        transA: true,
+        accumulate: dW.accumulate,
+      });
     }
   });
   return y;
@@ -69,7 +79,15 @@ export function rmsnorm(g: Graph, x: Tensor, weight: Tensor, rows: number, D: nu
 }
 
 /** Rotary position embedding on (B, T, nHeads, Dh). */
-export function rope(g: Graph, x: Tensor, B: number, T: number, nHeads: number, Dh: number, base: number): Tensor {
+export function rope(
+  g: Graph,
+  x: Tensor,
+  B: number,
+  T: number,
+  nHeads: number,
+  Dh: number,
+  base: number,
+): Tensor {
   const y = g.tensor(x.shape, `rope(${x.label})`);
   const sizes = { B, T, nHeads, Dh, base };
   g.forward(ropeKernel, { out: y, x, ...sizes }, [y], [x]);
@@ -126,7 +144,8 @@ export function swiglu(g: Graph, gate: Tensor, up: Tensor): Tensor {
     if (!dy) return;
     const dg = g.gradTarget(gate);
     const du = g.gradTarget(up);
-    if (!dg || !du || dg.accumulate !== du.accumulate) throw new Error('swiglu backward expects gate and up each used once.');
+    if (!dg || !du || dg.accumulate !== du.accumulate)
+      throw new Error('swiglu backward expects gate and up each used once.');
     g.back(swigluBackward, { dgate: dg.grad, dup: du.grad, gate, up, dy, accumulate: dg.accumulate });
   });
   return y;
@@ -140,7 +159,15 @@ export function embedding(g: Graph, table: Tensor, tokens: Tensor, rows: number,
     const dy = g.grad(y);
     const dt = g.gradTarget(table);
     if (dy && dt) {
-      g.back(embeddingBackward, { dtable: dt.grad, tokens, dy, rows, V: table.shape[0], D, accumulate: dt.accumulate });
+      g.back(embeddingBackward, {
+        dtable: dt.grad,
+        tokens,
+        dy,
+        rows,
+        V: table.shape[0],
+        D,
+        accumulate: dt.accumulate,
+      });
     }
   });
   return y;
@@ -163,7 +190,17 @@ export function crossEntropy(
   g.forward(ceKernel, { loss, rowLoss, lse, logits, targets, rows, V });
   g.onBackward(() => {
     const d = g.gradTarget(logits);
-    if (d) g.back(crossEntropyBackward, { dlogits: d.grad, logits, lse, targets, loss, rows, V, accumulate: d.accumulate });
+    if (d)
+      g.back(crossEntropyBackward, {
+        dlogits: d.grad,
+        logits,
+        lse,
+        targets,
+        loss,
+        rows,
+        V,
+        accumulate: d.accumulate,
+      });
   });
   return { loss, rowLoss };
 }

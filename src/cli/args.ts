@@ -6,10 +6,20 @@ export function parseFlags(args: string[], known: Record<string, 'value' | 'flag
   const out: Flags = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (!a.startsWith('--')) throw new Error(`Unexpected argument "${a}". Flags: ${Object.keys(known).map((k) => `--${k}`).join(' ')}.`);
+    if (!a.startsWith('--'))
+      throw new Error(
+        `Unexpected argument "${a}". Flags: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(' ')}.`,
+      );
     const name = a.slice(2);
     const kind = known[name];
-    if (!kind) throw new Error(`Unknown flag "${a}". Flags: ${Object.keys(known).map((k) => `--${k}`).join(' ')}.`);
+    if (!kind)
+      throw new Error(
+        `Unknown flag "${a}". Flags: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(' ')}.`,
+      );
     if (kind === 'flag') out[name] = true;
     else {
       const v = args[++i];

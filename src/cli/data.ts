@@ -7,13 +7,15 @@ import { join } from 'node:path';
 export function loadCorpus(name: string): { train: string; val: string } {
   if (name === 'moby-dick') {
     const dir = join(process.cwd(), 'public', 'data');
-    if (!existsSync(join(dir, 'moby-dick.val.txt'))) execFileSync('node', ['scripts/prepare-data.mjs'], { stdio: 'inherit' });
+    if (!existsSync(join(dir, 'moby-dick.val.txt')))
+      execFileSync('node', ['scripts/prepare-data.mjs'], { stdio: 'inherit' });
     return {
       train: readFileSync(join(dir, 'moby-dick.train.txt'), 'utf8'),
       val: readFileSync(join(dir, 'moby-dick.val.txt'), 'utf8'),
     };
   }
-  if (!existsSync(name)) throw new Error(`--data "${name}": no such file. Use "moby-dick" or the path of a text file.`);
+  if (!existsSync(name))
+    throw new Error(`--data "${name}": no such file. Use "moby-dick" or the path of a text file.`);
   const text = readFileSync(name, 'utf8');
   return splitText(text);
 }

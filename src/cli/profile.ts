@@ -29,10 +29,11 @@ export async function profileCommand(args: string[]): Promise<void> {
   const rng = new Rng(1);
   const tokens = Int32Array.from({ length: 4096 }, () => rng.int(V));
   trainer.feed(new BatchSampler(tokens, preset.train.batchSize, preset.model.contextLength, 1).next());
-  const timeOps = (ops: Op[]) => median(runs, async () => {
-    backend.run(ops);
-    await backend.sync();
-  });
+  const timeOps = (ops: Op[]) =>
+    median(runs, async () => {
+      backend.run(ops);
+      await backend.sync();
+    });
   await timeOps(trainer.stepOps);
   const step = await timeOps(trainer.stepOps);
   const byKernel = new Map<string, { ms: number; count: number }>();
@@ -52,9 +53,13 @@ export async function profileCommand(args: string[]): Promise<void> {
   };
   if (flags.json) console.log(JSON.stringify(result));
   else {
-    console.log(`one step (single submit): ${step.toFixed(1)} ms, ${result.tokensPerSec.toFixed(0)} tokens/s`);
+    console.log(
+      `one step (single submit): ${step.toFixed(1)} ms, ${result.tokensPerSec.toFixed(0)} tokens/s`,
+    );
     for (const k of result.kernels) {
-      console.log(`${k.name.padEnd(24)} ×${String(k.ops).padStart(3)} ${k.ms.toFixed(2).padStart(9)} ms ${(100 * k.share).toFixed(1).padStart(5)}%`);
+      console.log(
+        `${k.name.padEnd(24)} ×${String(k.ops).padStart(3)} ${k.ms.toFixed(2).padStart(9)} ms ${(100 * k.share).toFixed(1).padStart(5)}%`,
+      );
     }
   }
   trainer.dispose();

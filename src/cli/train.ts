@@ -42,7 +42,11 @@ export async function trainCommand(args: string[]): Promise<void> {
   });
   if (typeof flags.save === 'string') {
     const tensors = await result.params.export();
-    const meta = { format: 'strata', preset: JSON.stringify(result.preset), vocab: JSON.stringify(result.tokenizer.chars) };
+    const meta = {
+      format: 'strata',
+      preset: JSON.stringify(result.preset),
+      vocab: JSON.stringify(result.tokenizer.chars),
+    };
     writeFileSync(flags.save, encodeSafetensors(tensors, meta));
   }
   out({ summary: true, ...result.summary, preset: req.preset, seed: req.seed, adapter });
@@ -55,7 +59,8 @@ function parseOverrides(s: string): Record<string, number> {
   const o: Record<string, number> = {};
   for (const part of s.split(',').filter(Boolean)) {
     const [k, v] = part.split('=');
-    if (!k || v === undefined || !Number.isFinite(Number(v))) throw new Error(`--set expects name=number pairs, got "${part}".`);
+    if (!k || v === undefined || !Number.isFinite(Number(v)))
+      throw new Error(`--set expects name=number pairs, got "${part}".`);
     o[k.trim()] = Number(v);
   }
   return o;

@@ -27,21 +27,28 @@ export class BatchSampler {
     seed: number,
   ) {
     if (tokens.length < T + 2) {
-      throw new Error(`The text has ${tokens.length} tokens; the context length ${T} needs at least ${T + 2}.`);
+      throw new Error(
+        `The text has ${tokens.length} tokens; the context length ${T} needs at least ${T + 2}.`,
+      );
     }
     this.rng = new Rng(seed);
   }
 
   next(): Batch {
     const span = this.tokens.length - this.T - 1;
-    return windowBatch(this.tokens, Array.from({ length: this.B }, () => this.rng.int(span)), this.T);
+    return windowBatch(
+      this.tokens,
+      Array.from({ length: this.B }, () => this.rng.int(span)),
+      this.T,
+    );
   }
 }
 
 /** `count` evaluation batches of B windows spread evenly over the text. */
 export function evalBatches(tokens: Int32Array, B: number, T: number, count: number): Batch[] {
   const span = tokens.length - T - 1;
-  if (span < 1) throw new Error(`The validation text has ${tokens.length} tokens; context ${T} needs at least ${T + 2}.`);
+  if (span < 1)
+    throw new Error(`The validation text has ${tokens.length} tokens; context ${T} needs at least ${T + 2}.`);
   const n = B * count;
   const starts = Array.from({ length: n }, (_, i) => Math.floor((i * span) / n));
   return Array.from({ length: count }, (_, c) => windowBatch(tokens, starts.slice(c * B, (c + 1) * B), T));

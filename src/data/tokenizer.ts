@@ -7,7 +7,8 @@ export class CharTokenizer {
 
   constructor(text: string) {
     this.chars = [...new Set(text)].sort();
-    if (this.chars.length === 0) throw new Error('The training text is empty: load a text file with some content.');
+    if (this.chars.length === 0)
+      throw new Error('The training text is empty: load a text file with some content.');
     this.chars.forEach((c, i) => this.ids.set(c, i));
   }
 

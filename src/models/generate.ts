@@ -26,7 +26,13 @@ export class Generator {
     this.logits = transformerForward(this.graph, params, model, this.tokens, 1, this.T);
   }
 
-  async generate(prompt: Int32Array, count: number, temperature: number, topK: number, rng: Rng): Promise<Int32Array> {
+  async generate(
+    prompt: Int32Array,
+    count: number,
+    temperature: number,
+    topK: number,
+    rng: Rng,
+  ): Promise<Int32Array> {
     const seq = Array.from(prompt);
     if (seq.length === 0) seq.push(0);
     const window = new Int32Array(this.T);

@@ -5,7 +5,10 @@ import type { Tensor } from '../kernels/tensor';
 import { Rng } from '../data/rng';
 import type { NamedTensor } from './safetensors';
 
-export type Init = { kind: 'normal'; std: number } | { kind: 'const'; value: number } | { kind: 'custom'; values: Float32Array };
+export type Init =
+  | { kind: 'normal'; std: number }
+  | { kind: 'const'; value: number }
+  | { kind: 'custom'; values: Float32Array };
 
 export interface Param {
   name: string;

@@ -63,7 +63,15 @@ export const PRESETS: Record<string, Preset> = {
   },
 };
 
-const MODEL_KEYS = new Set<string>(['width', 'layers', 'heads', 'kvHeads', 'contextLength', 'ropeBase', 'normEps']);
+const MODEL_KEYS = new Set<string>([
+  'width',
+  'layers',
+  'heads',
+  'kvHeads',
+  'contextLength',
+  'ropeBase',
+  'normEps',
+]);
 
 /** The preset with overrides applied; unknown names and keys are errors that say what exists. */
 export function resolvePreset(name: string, overrides: Record<string, number> = {}): Preset {
@@ -75,7 +83,10 @@ export function resolvePreset(name: string, overrides: Record<string, number> = 
     if (!Number.isFinite(v)) throw new Error(`Setting "${k}" must be a number, got ${v}.`);
     if (MODEL_KEYS.has(k)) (model as unknown as Record<string, number>)[k] = v;
     else if (k in train) (train as unknown as Record<string, number>)[k] = v;
-    else throw new Error(`Unknown setting "${k}". Model: ${[...MODEL_KEYS].join(', ')}; training: ${Object.keys(train).join(', ')}.`);
+    else
+      throw new Error(
+        `Unknown setting "${k}". Model: ${[...MODEL_KEYS].join(', ')}; training: ${Object.keys(train).join(', ')}.`,
+      );
   }
   if (overrides.heads !== undefined && overrides.kvHeads === undefined) model.kvHeads = model.heads;
   const problems = validateModel(model);
@@ -86,10 +97,13 @@ export function resolvePreset(name: string, overrides: Record<string, number> = 
 export function validateModel(m: ModelConfig): string[] {
   const p: string[] = [];
   const positive = ['width', 'layers', 'heads', 'kvHeads', 'contextLength'] as const;
-  for (const k of positive) if (!Number.isInteger(m[k]) || m[k] < 1) p.push(`${k} must be a positive integer (got ${m[k]}).`);
+  for (const k of positive)
+    if (!Number.isInteger(m[k]) || m[k] < 1) p.push(`${k} must be a positive integer (got ${m[k]}).`);
   if (p.length) return p;
-  if (m.width % m.heads !== 0) p.push(`heads (${m.heads}) must divide width (${m.width}): try ${divisors(m.width).join(', ')}.`);
-  else if ((m.width / m.heads) % 2 !== 0) p.push(`head size width/heads = ${m.width / m.heads} must be even for RoPE.`);
+  if (m.width % m.heads !== 0)
+    p.push(`heads (${m.heads}) must divide width (${m.width}): try ${divisors(m.width).join(', ')}.`);
+  else if ((m.width / m.heads) % 2 !== 0)
+    p.push(`head size width/heads = ${m.width / m.heads} must be even for RoPE.`);
   if (m.heads % m.kvHeads !== 0) p.push(`kvHeads (${m.kvHeads}) must divide heads (${m.heads}).`);
   return p;
 }

@@ -14,7 +14,11 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<strin
   let offset = 0;
   for (const t of tensors) {
     const bytes = t.data.byteLength;
-    header[t.name] = { dtype: t.data instanceof Float32Array ? 'F32' : 'I32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    header[t.name] = {
+      dtype: t.data instanceof Float32Array ? 'F32' : 'I32',
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes],
+    };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -40,7 +44,8 @@ export function decodeSafetensors(bytes: Uint8Array): Safetensors {
   if (bytes.length < 8) throw new Error('Not a safetensors file: shorter than its 8-byte header length.');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
-  if (8 + n > bytes.length) throw new Error(`Not a safetensors file: header length ${n} exceeds the file size ${bytes.length}.`);
+  if (8 + n > bytes.length)
+    throw new Error(`Not a safetensors file: header length ${n} exceeds the file size ${bytes.length}.`);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
   const base = 8 + n;
   const tensors = new Map<string, NamedTensor>();
@@ -50,12 +55,17 @@ export function decodeSafetensors(bytes: Uint8Array): Safetensors {
       metadata = entry as Record<string, string>;
       continue;
     }
-    const { dtype, shape, data_offsets } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
+    const { dtype, shape, data_offsets } = entry as {
+      dtype: string;
+      shape: number[];
+      data_offsets: [number, number];
+    };
     const Ctor = DTYPES[dtype as keyof typeof DTYPES];
     if (!Ctor) throw new Error(`Tensor "${name}" has dtype ${dtype}; Strata reads F32 and I32 only.`);
     const raw = bytes.slice(base + data_offsets[0], base + data_offsets[1]);
     const data = new Ctor(raw.buffer, 0, raw.byteLength / 4);
-    if (data.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`Tensor "${name}": ${data.length} values for shape [${shape}].`);
+    if (data.length !== shape.reduce((a, b) => a * b, 1))
+      throw new Error(`Tensor "${name}": ${data.length} values for shape [${shape}].`);
     tensors.set(name, { name, shape, data });
   }
   return { tensors, metadata };

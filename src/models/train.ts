@@ -46,7 +46,8 @@ export async function train(
   data: { train: string; val: string },
   events: TrainEvents,
 ): Promise<TrainedModel> {
-  if (!Number.isInteger(req.steps) || req.steps < 1) throw new Error(`steps must be a positive integer (got ${req.steps}).`);
+  if (!Number.isInteger(req.steps) || req.steps < 1)
+    throw new Error(`steps must be a positive integer (got ${req.steps}).`);
   const preset = resolvePreset(req.preset, req.overrides);
   const { model: m, train: c } = preset;
   const tokenizer = new CharTokenizer(data.train);
@@ -65,12 +66,20 @@ export async function train(
   const schedule = { lr: c.lr, warmup: c.warmup, steps: req.steps, minRatio: c.minLrRatio };
 
   const sample = async (step: number) => {
-    const ids = await generator.generate(tokenizer.encode('\n'), c.sampleLength, c.temperature, c.topK, sampleRng);
+    const ids = await generator.generate(
+      tokenizer.encode('\n'),
+      c.sampleLength,
+      c.temperature,
+      c.topK,
+      sampleRng,
+    );
     events.onSample(step, tokenizer.decode(ids));
   };
 
   const start = now();
   let intervalStart = start;
+  /** Time spent in training steps only (evaluation and sampling excluded). */
+  let trainMs = 0;
   let intervalSteps = 0;
   let lastLoss = NaN;
   let lastVal = NaN;
@@ -89,7 +98,9 @@ export async function train(
     if ((step + 1) % c.logEvery === 0 || last) {
       const status = await opt.readStatus();
       const elapsed = now();
+      trainMs += elapsed - intervalStart;
       if (!status.finite) {
+        intervalSteps = 0;
         stoppedEarly = `the gradient became non-finite (NaN/Inf) at or before step ${step + 1}; training stopped and the last good weights were kept. Lower the learning rate or enable clipping.`;
         break;
       }
@@ -108,8 +119,13 @@ export async function train(
       intervalSteps = 0;
     }
   }
+  if (intervalSteps > 0) {
+    await backend.sync();
+    trainMs += now() - intervalStart;
+  }
   const elapsedMs = now() - start;
-  if (Number.isNaN(lastVal) && !stoppedEarly?.includes('non-finite')) lastVal = await trainer.evaluate(valSet);
+  if (Number.isNaN(lastVal) && !stoppedEarly?.includes('non-finite'))
+    lastVal = await trainer.evaluate(valSet);
   generator.dispose();
   trainer.dispose();
   return {
@@ -120,7 +136,7 @@ export async function train(
       steps: step,
       finalLoss: lastLoss,
       finalValLoss: lastVal,
-      tokensPerSec: (step * B * T * 1000) / elapsedMs,
+      tokensPerSec: (step * B * T * 1000) / Math.max(trainMs, 1e-9),
       elapsedMs,
       parameters: params.count,
       stoppedEarly,

@@ -13,7 +13,13 @@ import { defineTransformerParams, transformerForward } from './transformer';
 const V = 11;
 const B = 2;
 const T = 7;
-const model = resolvePreset('transformer', { width: 16, layers: 2, heads: 2, kvHeads: 1, contextLength: T }).model;
+const model = resolvePreset('transformer', {
+  width: 16,
+  layers: 2,
+  heads: 2,
+  kvHeads: 1,
+  contextLength: T,
+}).model;
 
 function build(backend: Backend) {
   const params = new ParamStore(backend, new Rng(3));
@@ -23,9 +29,15 @@ function build(backend: Backend) {
   const tokens = g.tensor([B * T], 'tokens', 'i32');
   const targets = g.tensor([B * T], 'targets', 'i32');
   const rng = new Rng(9);
-  backend.write(tokens, Int32Array.from({ length: B * T }, () => rng.int(V)));
+  backend.write(
+    tokens,
+    Int32Array.from({ length: B * T }, () => rng.int(V)),
+  );
   // One ignored target checks the masked mean end to end.
-  backend.write(targets, Int32Array.from({ length: B * T }, (_, i) => (i === 3 ? -1 : rng.int(V))));
+  backend.write(
+    targets,
+    Int32Array.from({ length: B * T }, (_, i) => (i === 3 ? -1 : rng.int(V))),
+  );
   const logits = transformerForward(g, params, model, tokens, B, T);
   const { loss } = op.crossEntropy(g, logits, targets, B * T, V);
   g.backward();
@@ -65,7 +77,14 @@ describe('transformer training step', () => {
     const rng = new Rng(5);
     for (const p of m.params.params) {
       const grad = m.g.grad(p.tensor)!.f32.slice();
-      checkGradient(lossAt, p.tensor.f32, grad, { eps: 1e-2, rtol: 5e-2, atol: 2e-4, probes: 4, rng, label: p.name });
+      checkGradient(lossAt, p.tensor.f32, grad, {
+        eps: 1e-2,
+        rtol: 5e-2,
+        atol: 2e-4,
+        probes: 4,
+        rng,
+        label: p.name,
+      });
     }
   });
 });

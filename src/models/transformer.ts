@@ -34,7 +34,14 @@ export function defineTransformerParams(p: ParamStore, m: ModelConfig, V: number
 }
 
 /** Records the forward pass for token ids (B·T) and returns the logits (B·T, V). */
-export function transformerForward(g: Graph, p: ParamStore, m: ModelConfig, tokens: Tensor, B: number, T: number): Tensor {
+export function transformerForward(
+  g: Graph,
+  p: ParamStore,
+  m: ModelConfig,
+  tokens: Tensor,
+  B: number,
+  T: number,
+): Tensor {
   const D = m.width;
   const H = m.heads;
   const Hkv = m.kvHeads;
