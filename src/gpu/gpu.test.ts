@@ -33,7 +33,9 @@ describe('gpu runtime', () => {
   it('refuses a buffer over the device limit with both sizes in the message', async () => {
     const gpu = await nodeGpu();
     const max = gpu.device.limits.maxBufferSize;
-    expect(() => gpu.pool.acquire(max + 1024, 'kv cache')).toThrow(/"kv cache" needs a \d+-byte buffer; this device allows at most \d+ bytes/);
+    expect(() => gpu.pool.acquire(max + 1024, 'kv cache')).toThrow(
+      /"kv cache" needs a \d+-byte buffer; this device allows at most \d+ bytes/,
+    );
   });
 
   it('compiles each (shader, constants) once and names the op in WGSL errors', async () => {
@@ -46,7 +48,9 @@ describe('gpu runtime', () => {
     expect(p2).toBe(p1);
     expect(p3).not.toBe(p1);
     expect(pipelines.compiles - before).toBe(2);
-    await expect(pipelines.compile({ name: 'brokenOp', code: 'fn main( {' })).rejects.toThrow(/WGSL error in kernel "brokenOp":\n\s+line 1:/);
+    await expect(pipelines.compile({ name: 'brokenOp', code: 'fn main( {' })).rejects.toThrow(
+      /WGSL error in kernel "brokenOp":\n\s+line 1:/,
+    );
     await gpu.device.queue.onSubmittedWorkDone();
     expect(gpu.errors.join('\n')).toMatch(/brokenOp/);
     gpu.errors.length = 0;

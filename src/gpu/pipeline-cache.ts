@@ -74,7 +74,9 @@ export class PipelineCache {
     } catch (e) {
       const info = await this.module(src).getCompilationInfo();
       const errs = info.messages.filter((x) => x.type === 'error');
-      throw new Error(errs.length ? formatWgslErrors(src.name, errs) : `Kernel "${src.name}": ${String(e)}`);
+      throw new Error(errs.length ? formatWgslErrors(src.name, errs) : `Kernel "${src.name}": ${String(e)}`, {
+        cause: e,
+      });
     }
   }
 }

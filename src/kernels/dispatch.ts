@@ -85,3 +85,13 @@ export function grid(n: number, wg: number): [number, number] {
   const y = Math.ceil(groups / 65535);
   return [Math.ceil(groups / y), y];
 }
+
+/** Several dispatches as one step that owns scratch buffers from the pool until `release()`. */
+export function withScratch(gpu: Gpu, steps: GpuStep[], scratch: GPUBuffer[]): GpuStep {
+  return {
+    ...sequence(steps),
+    release() {
+      for (const b of scratch.splice(0)) gpu.pool.release(b);
+    },
+  };
+}

@@ -3,7 +3,7 @@
 // into its output (out += f(…)), which is how autograd sums gradients from several consumers.
 import type { Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
-import { grid, prepareDispatch, sequence } from './dispatch';
+import { grid, prepareDispatch, withScratch } from './dispatch';
 import type { Tensor } from './tensor';
 import code from './elementwise.wgsl?raw';
 import swigluBackwardCode from './elementwise-swiglu-backward.wgsl?raw';
@@ -294,21 +294,7 @@ export const swigluBackward: KernelDef<SwigluBackwardArgs> = {
   },
 };
 
-// ---- Column sums and scratch ownership (shared with the norm kernels)
-
-/** A GPU step holding scratch buffers from the pool until `release()`. */
-export interface ScratchStep extends GpuStep {
-  release(): void;
-}
-
-export function withScratch(gpu: Gpu, steps: GpuStep[], scratch: GPUBuffer[]): ScratchStep {
-  return {
-    ...sequence(steps),
-    release() {
-      for (const b of scratch.splice(0)) gpu.pool.release(b);
-    },
-  };
-}
+// ---- Column sums (shared with the norm kernels)
 
 export interface ColumnSumSpec {
   rows: number;
@@ -321,7 +307,7 @@ export interface ColumnSumSpec {
   accumulate?: boolean;
 }
 
-/** One launch of the column-sum kernel: out[b·cols + c] (+)= Σ over the rows of block b, in row order. */
+/** One launch of the column-sum kernel: out[b·cols + c] (+)= Σ over the rows of block b, in fixed order. */
 export function prepareColumnSum(
   gpu: Gpu,
   out: Tensor | GPUBuffer,
@@ -330,13 +316,15 @@ export function prepareColumnSum(
 ): GpuStep {
   const per = Math.max(1, s.rowsPerBlock ?? s.rows);
   const blocks = Math.ceil(s.rows / per);
-  if (blocks > 65535 || s.cols > 65535 * 64)
+  const entry = blocks === 1 ? 'total' : 'partials';
+  const groups: [number, number] = [Math.ceil(s.cols / (entry === 'total' ? 32 : 64)), blocks];
+  if (groups[0] > 65535 || blocks > 65535)
     throw new Error(`sumRows: ${blocks} blocks × ${s.cols} columns is over the dispatch limit.`);
   return prepareDispatch(gpu, {
-    kernel: { name: 'sumRows', code: sumRowsCode },
+    kernel: { name: `sumRows.${entry}`, code: sumRowsCode, entry },
     buffers: [out, x],
     u32: [s.rows, s.cols, s.stride ?? s.cols, s.offset ?? 0, per, s.accumulate ? 1 : 0],
-    workgroups: [Math.ceil(s.cols / 64), blocks],
+    workgroups: groups,
   });
 }
 

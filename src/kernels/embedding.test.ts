@@ -1,12 +1,10 @@
 // Embedding: GPU against the CPU reference (rows = 1, odd widths, ids out of range, skewed token
 // counts, runs across sort chunks, > 65535 workgroups), dtable overwriting or accumulating; finite
 // differences for the backward.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { Rng } from '../data/rng';
-import type { KernelDef, Op } from './backend';
-import type { ScratchStep } from './elementwise';
-import type { Data, Tensor } from './tensor';
-import { backends, checkGradient, expectClose, randn, throwGpuErrors, toF32 } from './testing';
+
+import { checkGradient, compareBackends, randn, type Case } from './testing';
 import {
   embedding,
   embeddingBackward,
@@ -15,61 +13,6 @@ import {
   type EmbeddingArgs,
   type EmbeddingBackwardArgs,
 } from './embedding';
-
-interface Case<A> {
-  label: string;
-  inputs: Record<string, Data>;
-  /** Initial contents of the outputs (random, so that accumulate and partial n are visible). */
-  outputs: Record<string, Data>;
-  args: (t: Record<string, Tensor>) => A;
-  /** Absolute tolerance per output where it is a long sum (default 1e-5). */
-  atol?: Record<string, number>;
-}
-
-/** Runs every case on both backends (one submit for all cases) and compares the outputs. */
-async function compareBackends<A>(kernel: KernelDef<A>, cases: Case<A>[]): Promise<void> {
-  const { gpu, cpu } = await backends();
-  const prepared = [cpu, gpu].map((b) =>
-    cases.map((c) => {
-      const t: Record<string, Tensor> = {};
-      for (const [k, d] of Object.entries({ ...c.inputs, ...c.outputs })) {
-        t[k] = b.alloc([d.length], k, d instanceof Int32Array ? 'i32' : 'f32');
-        b.write(t[k], d);
-      }
-      return { t, op: b.op(kernel, c.args(t)) };
-    }),
-  );
-  const [onCpu, onGpu] = prepared;
-  try {
-    // Twice: accumulating ops add twice, and scratch left from the first run must not leak into the second.
-    for (let k = 0; k < 2; k++) {
-      cpu.run(onCpu.map((p) => p.op));
-      gpu.run(onGpu.map((p) => p.op));
-    }
-    for (const [i, c] of cases.entries()) {
-      for (const k of Object.keys(c.outputs)) {
-        const got = toF32(await gpu.read(onGpu[i].t[k]));
-        const ref = toF32(await cpu.read(onCpu[i].t[k]));
-        expectClose(got, ref, {
-          atol: c.atol?.[k],
-          label: `${kernel.name} case ${i} ${c.label} output ${k}`,
-        });
-      }
-    }
-    throwGpuErrors(gpu);
-  } finally {
-    for (const p of onGpu) {
-      Object.values(p.t).forEach((t) => gpu.free(t));
-      releaseScratch(p.op);
-    }
-  }
-  expect(gpu.memory().liveBytes).toBe(0);
-}
-
-/** Releases the scratch buffers an op's GPU step holds (GpuBackend keeps the step on the op). */
-function releaseScratch(op: Op): void {
-  (op as unknown as { step: Partial<ScratchStep> }).step.release?.();
-}
 
 const WIDTHS = [1, 3, 7, 65, 257, 32, 256];
 const CASES = 56;

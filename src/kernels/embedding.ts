@@ -1,9 +1,10 @@
 // Token embedding: out (rows, D) = table[tokens] with table (V, D); ids outside [0, V) give zero rows.
-// Backward dtable[v] = Σ dy over the rows whose token is v, summed in row order without atomics:
-// a one-workgroup stable counting sort of the rows by token, then one invocation per (v, d).
+// Backward dtable[v] = Σ dy over the rows whose token is v, deterministic without atomics: a stable
+// counting sort of the rows by token, then per-chunk piece sums combined in fixed order
+// (embedding.wgsl describes the six kernels).
 import type { KernelDef } from './backend';
-import { grid, prepareDispatch } from './dispatch';
-import { checkSizes, withScratch, type Floats } from './elementwise';
+import { grid, prepareDispatch, withScratch } from './dispatch';
+import { checkSizes, type Floats } from './elementwise';
 import type { Tensor } from './tensor';
 import code from './embedding.wgsl?raw';
 
@@ -29,6 +30,9 @@ export interface EmbeddingBackwardArgs {
 }
 
 const WG = 256;
+/** Rows per rank workgroup and sorted positions per piece chunk (as in embedding.wgsl). */
+const SORT_CHUNK = 1024;
+const SUM_CHUNK = 32;
 
 export function embeddingRef(
   out: Floats,
@@ -98,21 +102,31 @@ export const embeddingBackward: KernelDef<EmbeddingBackwardArgs> = {
     checkTokens('embeddingBackward', a.tokens, a.rows);
     checkSizes('embeddingBackward', a.rows * a.D, [a.dy]);
     checkSizes('embeddingBackward', a.V * a.D, [a.dtable]);
-    const ends = gpu.pool.acquire(a.V * 4, 'embedding run ends');
-    const order = gpu.pool.acquire(a.rows * 4, 'embedding row order');
-    const u32 = [a.rows, a.V, a.D, a.accumulate ? 1 : 0];
-    const bucket = prepareDispatch(gpu, {
-      kernel: { name: 'embeddingBackward.bucket', code, entry: 'bucket' },
-      buffers: [ends, order, a.tokens],
-      u32,
-      workgroups: [1],
-    });
-    const gather = prepareDispatch(gpu, {
-      kernel: { name: 'embeddingBackward.gather', code, entry: 'gather' },
-      buffers: [a.dtable, ends, order, a.dy],
-      u32,
-      workgroups: grid(a.V * a.D, WG),
-    });
-    return withScratch(gpu, [bucket, gather], [ends, order]);
+    const sortChunks = Math.ceil(a.rows / SORT_CHUNK);
+    const sumChunks = Math.ceil(a.rows / SUM_CHUNK);
+    const scratch = {
+      ends: gpu.pool.acquire(a.V * 4, 'embedding run ends'),
+      rank: gpu.pool.acquire(a.rows * 4, 'embedding row ranks'),
+      counts: gpu.pool.acquire(sortChunks * a.V * 4, 'embedding chunk counts'),
+      order: gpu.pool.acquire(a.rows * 4, 'embedding row order'),
+      pieces: gpu.pool.acquire(sumChunks * 2 * a.D * 4, 'embedding piece sums'),
+    };
+    const { ends, rank, counts, order, pieces } = scratch;
+    const step = (entry: string, buffers: (Tensor | GPUBuffer)[], workgroups: [number, number?]) =>
+      prepareDispatch(gpu, {
+        kernel: { name: `embeddingBackward.${entry}`, code, entry },
+        buffers,
+        u32: [a.rows, a.V, a.D, a.accumulate ? 1 : 0],
+        workgroups,
+      });
+    const steps = [
+      step('rank', [rank, counts, a.tokens], [sortChunks]),
+      step('offsets', [ends, counts], grid(a.V, WG)),
+      step('scan', [ends], [1]),
+      step('scatter', [order, ends, a.tokens, counts, rank], grid(a.rows, WG)),
+      step('pieces', [a.dtable, ends, a.tokens, order, a.dy, pieces], grid(sumChunks * a.D, WG)),
+      step('combine', [a.dtable, ends, pieces], grid(a.V * a.D, WG)),
+    ];
+    return withScratch(gpu, steps, Object.values(scratch));
   },
 };

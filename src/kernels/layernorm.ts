@@ -2,8 +2,8 @@
 // per-row mean and rstd. Backward writes dx (a workgroup per row), dweight and dbias (two-pass column
 // sums: per-block partials, then a fixed-order sum).
 import type { KernelDef } from './backend';
-import { grid, prepareDispatch } from './dispatch';
-import { checkSizes, prepareColumnSum, rowsPerBlock, withScratch, type Floats } from './elementwise';
+import { grid, prepareDispatch, withScratch } from './dispatch';
+import { checkSizes, prepareColumnSum, rowsPerBlock, type Floats } from './elementwise';
 import { rowWorkgroup } from './rmsnorm';
 import type { Tensor } from './tensor';
 import code from './layernorm.wgsl?raw';

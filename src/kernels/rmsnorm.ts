@@ -1,8 +1,8 @@
 // RMSNorm (LLaMA/OLMo): out = x / √(mean(x²) + eps) · weight over rows of width D, saving the per-row
 // rstd for backward. Backward writes dx (a workgroup per row) and dweight (two-pass column sums).
 import type { KernelDef } from './backend';
-import { grid, prepareDispatch } from './dispatch';
-import { checkSizes, prepareColumnSum, rowsPerBlock, withScratch, type Floats } from './elementwise';
+import { grid, prepareDispatch, withScratch } from './dispatch';
+import { checkSizes, prepareColumnSum, rowsPerBlock, type Floats } from './elementwise';
 import type { Tensor } from './tensor';
 import code from './rmsnorm.wgsl?raw';
 

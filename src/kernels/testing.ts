@@ -5,7 +5,8 @@ import { nodeGpu } from '../gpu/node-gpu';
 import { checkErrors } from '../gpu/device';
 import { GpuBackend } from './gpu-backend';
 import { CpuBackend } from './cpu-backend';
-import type { Data } from './tensor';
+import type { KernelDef } from './backend';
+import type { Data, Tensor } from './tensor';
 import { Rng } from '../data/rng';
 
 export async function backends(): Promise<{ gpu: GpuBackend; cpu: CpuBackend }> {
@@ -89,4 +90,55 @@ export function checkGradient(
 
 export function toF32(d: Data): Float32Array {
   return d instanceof Float32Array ? d : new Float32Array(d);
+}
+
+export interface Case<A> {
+  label: string;
+  inputs: Record<string, Data>;
+  /** Initial contents of the outputs (random, so that accumulate and partial n are visible). */
+  outputs: Record<string, Data>;
+  args: (t: Record<string, Tensor>) => A;
+  /** Absolute tolerance per output where it is a long sum (default 1e-5). */
+  atol?: Record<string, number>;
+}
+
+/** Runs every case on both backends (one submit for all cases) and compares the outputs. */
+export async function compareBackends<A>(kernel: KernelDef<A>, cases: Case<A>[]): Promise<void> {
+  const { gpu, cpu } = await backends();
+  const prepared = [cpu, gpu].map((b) =>
+    cases.map((c) => {
+      const t: Record<string, Tensor> = {};
+      for (const [k, d] of Object.entries({ ...c.inputs, ...c.outputs })) {
+        t[k] = b.alloc([d.length], k, d instanceof Int32Array ? 'i32' : 'f32');
+        b.write(t[k], d);
+      }
+      return { t, op: b.op(kernel, c.args(t)) };
+    }),
+  );
+  const [onCpu, onGpu] = prepared;
+  try {
+    // Twice: accumulating ops add twice, and scratch left from the first run must not leak into the second.
+    for (let k = 0; k < 2; k++) {
+      cpu.run(onCpu.map((p) => p.op));
+      gpu.run(onGpu.map((p) => p.op));
+    }
+    for (const [i, c] of cases.entries()) {
+      for (const k of Object.keys(c.outputs)) {
+        const got = toF32(await gpu.read(onGpu[i].t[k]));
+        const ref = toF32(await cpu.read(onCpu[i].t[k]));
+        expectClose(got, ref, {
+          atol: c.atol?.[k],
+          label: `${kernel.name} case ${i} ${c.label} output ${k}`,
+        });
+      }
+    }
+    throwGpuErrors(gpu);
+  } finally {
+    for (const p of onGpu) {
+      Object.values(p.t).forEach((t) => gpu.free(t));
+      gpu.release([p.op]);
+    }
+  }
+  if (gpu.memory().liveBytes !== 0)
+    throw new Error(`${kernel.name}: ${gpu.memory().liveBytes} bytes still live after freeing every tensor.`);
 }
