@@ -1,8 +1,9 @@
 // `cli bench [matmul|fma] [--json] [--sizes 256,512,1024] [--runs 5] [--warmup 1] [--no-ceiling]`
 // matmul: our matmul against TensorFlow.js's WebGPU backend on the same device (one JSON object per
 // size, then a summary with the adapter and the FMA ceiling); fma: the FMA ceiling alone.
-// On SwiftShader (2 cores) the default sizes take about a minute or two: 1024³ is ~1 s per run for
-// ours and several for tfjs, × (1 warm-up + 5 runs) each. Use --sizes 64,128 for a quick check.
+// On SwiftShader (2 cores) the default run takes ~70 s on an idle machine (~3 min on a busy one):
+// 1024³ is ~1.5 s per run for ours and ~6 s for tfjs, × (1 warm-up + 5 runs) each; the FMA ceiling
+// adds ~10 s. Use --sizes 64,128 for a quick check.
 import { adapterLabel } from '../gpu/device';
 import { nodeGpu } from '../gpu/node-gpu';
 import { benchMatmul, DEFAULT_SIZES, type MatmulBenchRow } from '../measure/bench-matmul';

@@ -22,7 +22,10 @@ async function open(): Promise<Gpu> {
   if (!hasDriver && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
-  const gpu = create(process.platform === 'linux' ? ['backend=vulkan'] : []);
+  // SwiftShader compiles Vulkan's workgroup-memory zero-init extension very slowly (seconds per
+  // pipeline); Dawn's own zero-init loop is equally correct and compiles in milliseconds.
+  const options = ['disable-dawn-features=use_vulkan_zero_initialize_workgroup_memory_extension'];
+  const gpu = create(process.platform === 'linux' ? ['backend=vulkan', ...options] : options);
   instance = gpu;
   const adapter = await gpu.requestAdapter();
   if (!adapter) {

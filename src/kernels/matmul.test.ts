@@ -2,13 +2,18 @@
 // 1-row (GEMV), 1-column, vec4-aligned and odd shapes, plus a few shapes larger than one tile.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
-import { matmul, matmulRef, planMatmul, type MatmulArgs } from './matmul';
+import { matmul, matmulRef, planMatmul, prepareMatmul, type MatmulArgs, type MatmulTarget } from './matmul';
 import type { GpuBackend } from './gpu-backend';
 import { backends, compare, randn, throwGpuErrors } from './testing';
 
 type Shape = Omit<MatmulArgs, 'out' | 'a' | 'b'>;
 
-async function runCase(gpu: GpuBackend, rng: Rng, opts: Shape): Promise<string | null> {
+async function runCase(
+  gpu: GpuBackend,
+  rng: Rng,
+  opts: Shape,
+  target?: MatmulTarget,
+): Promise<string | null> {
   const batch = opts.batch ?? 1;
   const a = randn(rng, batch * opts.M * opts.K);
   const b = randn(rng, (opts.broadcastB ? 1 : batch) * opts.K * opts.N);
@@ -19,7 +24,16 @@ async function runCase(gpu: GpuBackend, rng: Rng, opts: Shape): Promise<string |
   gpu.write(ta, a);
   gpu.write(tb, b);
   gpu.write(tc, c0);
-  gpu.run([gpu.op(matmul, { out: tc, a: ta, b: tb, ...opts })]);
+  const args = { out: tc, a: ta, b: tb, ...opts };
+  if (target) {
+    // Plan for another kind of adapter than the one running the test (e.g. a GPU's configuration).
+    const step = prepareMatmul(gpu.gpu, args, target);
+    const enc = gpu.gpu.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    step.encode(pass);
+    pass.end();
+    gpu.gpu.device.queue.submit([enc.finish()]);
+  } else gpu.run([gpu.op(matmul, args)]);
   const got = await gpu.read(tc);
   throwGpuErrors(gpu);
   const ref = c0.slice();
@@ -90,6 +104,32 @@ describe('matmul', () => {
     expect(gpu.gpu.pool.liveBytes).toBe(0);
   });
 
+  it('is correct with the GPU configurations too (128×128 tiles, wider GEMV)', async () => {
+    const { gpu } = await backends();
+    const rng = new Rng(3);
+    const target = { isSoftware: false };
+    const shapes: Shape[] = [
+      { M: 130, N: 129, K: 37, batch: 32, broadcastB: true },
+      { M: 129, N: 132, K: 36, batch: 32, transA: true, transB: true, accumulate: true },
+      { M: 1, N: 301, K: 130, batch: 2, accumulate: true },
+      { M: 1, N: 256, K: 77 },
+      { M: 1, N: 259, K: 130, transB: true, batch: 2 },
+      { M: 67, N: 1, K: 77, accumulate: true },
+    ];
+    expect(planMatmul({ ...shapes[0] } as MatmulArgs, target).constants).toMatchObject({
+      WG_X: 16,
+      WG_Y: 16,
+    });
+    expect(planMatmul({ ...shapes[2] } as MatmulArgs, target).constants).toMatchObject({ GV_X: 4, GV_K: 64 });
+    const failures: string[] = [];
+    for (const s of shapes) {
+      const msg = await runCase(gpu, rng, s, target);
+      if (msg) failures.push(msg);
+    }
+    expect(failures.join('\n')).toBe('');
+    expect(gpu.gpu.pool.liveBytes).toBe(0);
+  });
+
   it('picks the GEMV path for one row or one column and the tile kernel otherwise', () => {
     const t = {} as MatmulArgs['out'];
     const plan = (s: Shape) => planMatmul({ out: t, a: t, b: t, ...s });
@@ -101,6 +141,13 @@ describe('matmul', () => {
     const tile = plan({ M: 130, N: 257, K: 72, batch: 3 });
     expect(tile.entry).toBe('tile');
     expect(tile.workgroups).toEqual([5, 3, 3]);
-    expect(tile.constants).toMatchObject({ VEC_A: 1, VEC_B: 0 });
+    expect(tile.constants).toMatchObject({ VEC_A: 1, VEC_B: 0, WG_X: 8, WG_Y: 8 });
+    // GPUs get 128×128 tiles once there are enough of them; software adapters keep 64×64.
+    const big = { M: 4096, N: 4096, K: 4096 };
+    expect(planMatmul({ out: t, a: t, b: t, ...big }, { isSoftware: false }).workgroups).toEqual([32, 32, 1]);
+    expect(planMatmul({ out: t, a: t, b: t, ...big }, { isSoftware: true }).workgroups).toEqual([64, 64, 1]);
+    expect(
+      planMatmul({ out: t, a: t, b: t, M: 512, N: 512, K: 64 }, { isSoftware: false }).workgroups,
+    ).toEqual([8, 8, 1]);
   });
 });

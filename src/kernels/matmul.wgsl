@@ -1,11 +1,12 @@
 // Batched matmul C = A·B (+ C when accumulating), either operand optionally transposed, B optionally
 // shared by every batch (stride 0). Entry points:
-//   tile   — (WG_Y·8)×(WG_X·8) output tiles; BK-deep slices of A and B staged in workgroup memory;
+//   tile   — (WG_Y·8)×(WG_X·8) output tiles (64×64, or 128×128 on GPUs for large problems); BK-deep
+//            slices of A and B staged in workgroup memory;
 //            8×8 outputs per invocation in 16 vec4 registers (register blocking); vec4 global loads
 //            where the contiguous dimension is a multiple of 4 (VEC_A/VEC_B), scalar loads otherwise.
 //   gemvKN — one output row from a vector (binding A) and a matrix (binding B) stored (K, N):
-//            16 invocations × 4 outputs along N, 8 slices of K, partial sums reduced in a tree.
-//   gemvNK — the same with the matrix stored (N, K): 16 slices of K × 16 outputs per workgroup.
+//            GV_X invocations × 4 outputs along N, GV_K slices of K, partial sums reduced in a tree.
+//   gemvNK — the same with the matrix stored (N, K): NK_K slices of K × NK_Y groups of 4 outputs.
 // The host maps M = 1 (and N = 1, by transposing the problem) onto the gemv entry points.
 // Every operand is bound as array<vec4f> (pool buffers are 16-byte multiples); scalar access reads
 // one component. Layout choices are override constants, so each pipeline holds only its own path;
@@ -204,21 +205,23 @@ fn tile(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 
 // ---- GEMV: C (batch, 1, N) = v (batch, K) · W, v in binding A, W in binding B (p.M = 1). ----
 // Workgroup memory is kept small: CPU emulation pays compile time for zero-initialising it.
-const GS = 16u; // outputs (KN: groups of 4 outputs) per workgroup, and K slices in gemvNK
-const GK = 8u;  // K slices in gemvKN
-var<workgroup> partKN: array<vec4f, 128>;
-var<workgroup> partNK: array<f32, 256>;
+override GV_X: u32 = 16; // gemvKN: column groups of 4 outputs per workgroup
+override GV_K: u32 = 8;  // gemvKN: K slices (a power of two)
+override NK_K: u32 = 8;   // gemvNK: K slices (a power of two)
+override NK_Y: u32 = 16;  // gemvNK: row groups of 4 outputs per workgroup
+var<workgroup> partKN: array<vec4f, GV_X * GV_K>;
+var<workgroup> partNK: array<vec4f, NK_K * NK_Y>;
 
-// W stored (K, N): invocation (x, y) owns outputs n..n+3 (n = 4·(16·wg.x + x)) over k ≡ y mod 8;
-// the 8 partial vec4s of each column group are summed in a tree.
-@compute @workgroup_size(16, 8)
+// W stored (K, N): invocation (x, y) owns outputs n..n+3 (n = 4·(GV_X·wg.x + x)) over k ≡ y mod
+// GV_K; the GV_K partial vec4s of each column group are summed in a tree.
+@compute @workgroup_size(GV_X, GV_K)
 fn gemvKN(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let n = (wg.x * GS + lid.x) * 4u;
+  let n = (wg.x * GV_X + lid.x) * 4u;
   let baseV = wg.y * p.strideA;
   let baseW = wg.y * p.strideB;
   var acc = vec4f(0.0);
   if (n < p.N) {
-    for (var k = lid.y; k < p.K; k += GK) {
+    for (var k = lid.y; k < p.K; k += GV_K) {
       let v = scalarA(baseV + k);
       let row = baseW + k * p.N + n;
       var w: vec4f;
@@ -233,38 +236,48 @@ fn gemvKN(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: v
       acc = fma(vec4f(v), w, acc);
     }
   }
-  partKN[lid.y * GS + lid.x] = acc;
+  partKN[lid.y * GV_X + lid.x] = acc;
   workgroupBarrier();
-  for (var s = GK / 2u; s > 0u; s >>= 1u) {
-    if (lid.y < s) { partKN[lid.y * GS + lid.x] += partKN[(lid.y + s) * GS + lid.x]; }
+  for (var s = GV_K / 2u; s > 0u; s >>= 1u) {
+    if (lid.y < s) { partKN[lid.y * GV_X + lid.x] += partKN[(lid.y + s) * GV_X + lid.x]; }
     workgroupBarrier();
   }
   if (lid.y == 0u) { store4(wg.y * p.strideC, 0u, n, partKN[lid.x]); }
 }
 
-// W stored (N, K): invocation (x, y) owns output n = 16·wg.x + y over the vec4s k4 ≡ x mod 16;
-// the 16 partial sums of each output are summed in a tree.
-@compute @workgroup_size(16, 16)
+// W stored (N, K): invocation (x, y) owns outputs n..n+3 (n = 4·(NK_Y·wg.x + y)) over the vec4s
+// k4 ≡ x mod NK_K, so one load of v serves 4 rows; the NK_K partial vec4s are summed in a tree.
+@compute @workgroup_size(NK_K, NK_Y)
 fn gemvNK(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let n = wg.x * GS + lid.y;
+  let n = (wg.x * NK_Y + lid.y) * 4u;
   let baseV = wg.y * p.strideA;
-  let baseW = wg.y * p.strideB + n * p.K;
+  let baseW = wg.y * p.strideB;
   var acc = vec4f(0.0);
   if (n < p.N) {
-    for (var k = lid.x * 4u; k < p.K; k += GS * 4u) {
+    // Rows past the end read the last row; store4 drops their results.
+    let w0 = baseW + n * p.K;
+    let w1 = baseW + min(n + 1u, p.N - 1u) * p.K;
+    let w2 = baseW + min(n + 2u, p.N - 1u) * p.K;
+    let w3 = baseW + min(n + 3u, p.N - 1u) * p.K;
+    for (var k = lid.x * 4u; k < p.K; k += NK_K * 4u) {
       if (VEC_B) {
-        acc = fma(A[(baseV + k) >> 2u], B[(baseW + k) >> 2u], acc);
+        let v = A[(baseV + k) >> 2u];
+        acc += vec4f(dot(v, B[(w0 + k) >> 2u]), dot(v, B[(w1 + k) >> 2u]), dot(v, B[(w2 + k) >> 2u]),
+                     dot(v, B[(w3 + k) >> 2u]));
       } else {
         let e = min(p.K - k, 4u);
-        for (var j = 0u; j < e; j++) { acc[j] += scalarA(baseV + k + j) * scalarB(baseW + k + j); }
+        for (var j = 0u; j < e; j++) {
+          let v = scalarA(baseV + k + j);
+          acc += v * vec4f(scalarB(w0 + k + j), scalarB(w1 + k + j), scalarB(w2 + k + j), scalarB(w3 + k + j));
+        }
       }
     }
   }
-  partNK[lid.y * GS + lid.x] = (acc.x + acc.y) + (acc.z + acc.w);
+  partNK[lid.y * NK_K + lid.x] = acc;
   workgroupBarrier();
-  for (var s = GS / 2u; s > 0u; s >>= 1u) {
-    if (lid.x < s) { partNK[lid.y * GS + lid.x] += partNK[lid.y * GS + lid.x + s]; }
+  for (var s = NK_K / 2u; s > 0u; s >>= 1u) {
+    if (lid.x < s) { partNK[lid.y * NK_K + lid.x] += partNK[lid.y * NK_K + lid.x + s]; }
     workgroupBarrier();
   }
-  if (lid.x == 0u && n < p.N) { store1(wg.y * p.strideC + n, partNK[lid.y * GS]); }
+  if (lid.x == 0u) { store4(wg.y * p.strideC, 0u, n, partNK[lid.y * NK_K]); }
 }

@@ -1,9 +1,9 @@
 // The adapter's arithmetic ceiling: GFLOP/s of an FMA-only kernel (fma-ceiling.wgsl) with
-// independent chains per invocation and no memory traffic. Four variants — one or four vec4
-// chains, fma() or a·b + c (CPU emulation lowers them differently and has few registers) — are
-// each calibrated by growing the work until one run takes `targetMs`, then timed together with the
-// protocol of timing.ts (alternated, ≥ 5 runs, medians). The ceiling is the fastest variant. Every
-// variant's output is first checked against a CPU replay, so no work was optimised away.
+// independent chains per invocation and no memory traffic. Six variants — vec2 / vec4 / 2×vec4
+// pairs of chains, fma() or a·b + c (CPU emulation lowers them differently and has few registers)
+// — are each calibrated by growing the work until one run takes `targetMs`, then timed together
+// with the protocol of timing.ts (alternated, ≥ 5 runs, medians). The ceiling is the fastest
+// variant. Every variant's output is first checked against a CPU replay, so no work was dropped.
 import type { Gpu } from '../gpu/device';
 import { prepareDispatch } from '../kernels/dispatch';
 import { gflops, gpuContender, timeAlternating, type Sample } from './timing';
@@ -12,23 +12,23 @@ import code from './fma-ceiling.wgsl?raw';
 /** Fused multiply-adds per invocation per loop round, in every variant. */
 export const FMAS_PER_ROUND = 64;
 const WG = 64;
-const M = Math.fround(0.999);
-const C = Math.fround(0.001);
+const C = Math.fround(0.249);
 const f = Math.fround;
 
-export type Chains = 1 | 4;
+/** Entry points of fma-ceiling.wgsl: one vec2 pair, one vec4 pair, two vec4 pairs. */
+export type FmaShape = 'pair2' | 'pair4' | 'pairs8';
 
 export interface FmaVariantSpec {
-  chains: Chains;
+  shape: FmaShape;
   fused: boolean;
 }
 
-export const FMA_VARIANTS: readonly FmaVariantSpec[] = [
-  { chains: 1, fused: true },
-  { chains: 1, fused: false },
-  { chains: 4, fused: true },
-  { chains: 4, fused: false },
-];
+export const FMA_VARIANTS: readonly FmaVariantSpec[] = (['pair2', 'pair4', 'pairs8'] as const).flatMap(
+  (shape) => [
+    { shape, fused: true },
+    { shape, fused: false },
+  ],
+);
 
 export interface FmaVariant extends FmaVariantSpec {
   name: string;
@@ -48,24 +48,38 @@ export interface FmaCeiling {
 }
 
 export function variantName(v: FmaVariantSpec): string {
-  return `${v.chains}×vec4 ${v.fused ? 'fma()' : 'a*b+c'}`;
+  return `${v.shape} ${v.fused ? 'fma()' : 'a*b+c'}`;
 }
 
 /** CPU replay of one invocation's output vec4, in f32 arithmetic. */
 export function fmaReference(gid: number, iters: number, spec: FmaVariantSpec): Float32Array {
-  const s = f((gid & 63) * (1 / 64));
-  const lane = [0, 0.25, 0.5, 0.75];
-  // x*m is exact in double (24 × 24 bits), so f(x*m + c) differs from a true fma only in rare
-  // double-rounding cases; the comparison tolerates that.
-  const step = spec.fused ? (x: number) => f(x * M + C) : (x: number) => f(f(x * M) + C);
-  const steps = (iters * FMAS_PER_ROUND) / 4 / spec.chains;
-  const out = new Float32Array(4);
-  for (let j = 0; j < 4; j++) {
-    const x = Array.from({ length: spec.chains }, (_, q) => f(lane[j] + f(s + q * 0.125)));
-    for (let i = 0; i < steps; i++) for (let q = 0; q < x.length; q++) x[q] = step(x[q]);
-    out[j] = x.length === 1 ? x[0] : f(f(x[0] + x[1]) + f(x[2] + x[3]));
+  const seed = f((gid & 63) * (1 / 64));
+  // a*b is exact in double (24 × 24 bits), so f(a*b + c) differs from a true fma only in rare
+  // double-rounding cases; the contraction of the recurrence keeps such ulps from growing.
+  const g = spec.fused ? (a: number, b: number) => f(a * b + C) : (a: number, b: number) => f(f(a * b) + C);
+  const lanes = spec.shape === 'pair2' ? [0, 0.5] : [0, 0.25, 0.5, 0.75];
+  const pairs = spec.shape === 'pairs8' ? 2 : 1;
+  const steps = (iters * FMAS_PER_ROUND) / (2 * lanes.length * pairs);
+  const xs: number[][] = [];
+  const ys: number[][] = [];
+  for (let q = 0; q < pairs; q++) {
+    const s = f(seed + q * 0.125);
+    xs.push(lanes.map((l) => f(f(l + s) * 0.25)));
+    ys.push(xs[q].map((x) => f(x + 0.03125)));
   }
-  return out;
+  for (let i = 0; i < steps; i++) {
+    for (let q = 0; q < pairs; q++) {
+      const x = xs[q];
+      const y = ys[q];
+      for (let j = 0; j < x.length; j++) {
+        x[j] = g(x[j], y[j]);
+        y[j] = g(y[j], x[j]);
+      }
+    }
+  }
+  if (spec.shape === 'pair2') return new Float32Array([...xs[0], ...ys[0]]);
+  const sum = (q: number, j: number) => f(xs[q][j] + ys[q][j]);
+  return new Float32Array(lanes.map((_, j) => (pairs === 1 ? sum(0, j) : f(sum(0, j) + sum(1, j)))));
 }
 
 /** A prepared FMA dispatch whose round count can change between runs. */
@@ -86,7 +100,7 @@ export class FmaKernel {
       kernel: {
         name: 'fma-ceiling',
         code,
-        entry: spec.chains === 1 ? 'chains1' : 'chains4',
+        entry: spec.shape,
         constants: { WG, FUSED: spec.fused ? 1 : 0 },
       },
       buffers: [this.out],
