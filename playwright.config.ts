@@ -33,6 +33,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // As in src/gpu/node-gpu.ts: SwiftShader compiles Vulkan's workgroup zero-init extension very slowly.
+  '--disable-dawn-features=use_vulkan_zero_initialize_workgroup_memory_extension',
 ];
 
 export default defineConfig({

@@ -34,7 +34,8 @@ export class EngineClient {
     s.runStarted(s.steps);
     writeUrlState(s.steps, s.seed);
     const overrides = Object.keys(s.overrides).length > 0 ? { ...s.overrides } : undefined;
-    this.send({ type: 'train', preset: s.preset, steps: s.steps, seed: s.seed, overrides });
+    const text = s.text ?? undefined;
+    this.send({ type: 'train', preset: s.preset, steps: s.steps, seed: s.seed, overrides, text });
   }
 
   stop(): void {

@@ -125,6 +125,25 @@ test('trains a tiny Transformer in the worker: badge, loss, chart, sample, Stop'
     await expect(page.getByTestId('train-button')).toBeEnabled();
   });
 
+  await test.step('trains on a text file of the user; a too-short file is refused with a message', async () => {
+    const file = page.getByTestId('data-file');
+    await file.setInputFiles({ name: 'short.txt', mimeType: 'text/plain', buffer: Buffer.from('too short') });
+    await expect(page.getByTestId('data-problem')).toContainText('"short.txt" has 9 characters');
+    const text = 'It was a bright cold day in April. '.repeat(100);
+    await file.setInputFiles({ name: 'april.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await expect(page.getByTestId('data-note')).toContainText('3,500 characters');
+    await expect(page.getByTestId('data-problem')).toHaveCount(0);
+    await expect(panel).toContainText('april.txt · characters');
+    await page.getByTestId('steps-input').fill('4');
+    await page.getByTestId('train-button').click();
+    await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await expect(page.getByTestId('run-error')).toHaveCount(0);
+    // The model's vocabulary is the file's characters, so its sample uses only those.
+    const sample = (await page.getByTestId('sample-text').textContent()) ?? '';
+    expect(sample.length).toBeGreaterThan(0);
+    expect([...sample].filter((ch) => !text.includes(ch))).toEqual([]);
+  });
+
   await test.step('the dark theme applies', async () => {
     await page.getByRole('radio', { name: 'Dark' }).click();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

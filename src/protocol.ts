@@ -8,6 +8,8 @@ export interface TrainRequest {
   seed: number;
   /** Overrides of the preset's hyperparameters (batchSize, contextLength, lr …). */
   overrides?: Record<string, number>;
+  /** The user's own text (split 90/10); Moby-Dick when absent. */
+  text?: { name: string; content: string };
 }
 
 export type ToWorker = TrainRequest | { type: 'stop' };

@@ -6,6 +6,7 @@ import { CpuBackend } from './kernels/cpu-backend';
 import { GpuBackend } from './kernels/gpu-backend';
 import { adapterLabel, openGpu } from './gpu/device';
 import { trainModel } from './models/train';
+import { splitText } from './data/corpus';
 import type { FromWorker, ToWorker, TrainRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -112,7 +113,8 @@ async function train(req: TrainRequest): Promise<void> {
   running = true;
   stopRequested = false;
   try {
-    const [backend, data] = await Promise.all([backendReady, loadCorpus()]);
+    const data = req.text ? splitText(req.text.content, `"${req.text.name}"`) : await loadCorpus();
+    const backend = await backendReady;
     const summary = await trainModel(backend, req, data, {
       onLog: (row) => post({ type: 'log', row }),
       onSample: (step, text) => post({ type: 'sample', step, text }),

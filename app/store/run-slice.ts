@@ -18,6 +18,8 @@ export interface RunSlice {
   seed: number;
   /** Hyperparameter overrides from the URL (?contextLength=16 …), passed to the engine as is. */
   overrides: Record<string, number>;
+  /** The user's own text file, when chosen instead of Moby-Dick. */
+  text: { name: string; content: string } | null;
   status: RunStatus;
   /** Steps of the current (or last) run; the form may have changed since. */
   runSteps: number;
@@ -26,6 +28,7 @@ export interface RunSlice {
   sample: Sample | null;
   setSteps(steps: number): void;
   setSeed(seed: number): void;
+  setText(text: { name: string; content: string } | null): void;
   runStarted(steps: number): void;
   runStopping(): void;
   runTraining(): void;
@@ -39,6 +42,7 @@ export const createRunSlice: StateCreator<StoreState, [], [], RunSlice> = (set, 
   steps: initialUrlState.steps,
   seed: initialUrlState.seed,
   overrides: initialUrlState.overrides,
+  text: null,
   status: 'idle',
   runSteps: initialUrlState.steps,
   summary: null,
@@ -46,6 +50,7 @@ export const createRunSlice: StateCreator<StoreState, [], [], RunSlice> = (set, 
   sample: null,
   setSteps: (steps) => set({ steps }),
   setSeed: (seed) => set({ seed }),
+  setText: (text) => set({ text }),
   runStarted: (runSteps) => set({ status: 'starting', runSteps, summary: null, error: null, sample: null }),
   runStopping: () => set({ status: 'stopping' }),
   runTraining: () => {

@@ -3,8 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { splitText, type Corpus } from '../data/corpus';
 
-export function loadCorpus(name: string): { train: string; val: string } {
+export function loadCorpus(name: string): Corpus {
   if (name === 'moby-dick') {
     const dir = join(process.cwd(), 'public', 'data');
     if (!existsSync(join(dir, 'moby-dick.val.txt')))
@@ -17,11 +18,5 @@ export function loadCorpus(name: string): { train: string; val: string } {
   if (!existsSync(name))
     throw new Error(`--data "${name}": no such file. Use "moby-dick" or the path of a text file.`);
   const text = readFileSync(name, 'utf8');
-  return splitText(text);
-}
-
-export function splitText(text: string): { train: string; val: string } {
-  if (text.length < 200) throw new Error(`The text has ${text.length} characters; use at least 200.`);
-  const cut = Math.floor(text.length * 0.9);
-  return { train: text.slice(0, cut), val: text.slice(cut) };
+  return splitText(text, `--data "${name}"`);
 }

@@ -2,6 +2,7 @@
 // outcome (summary or error). Numbers that change at training rate live in RunProgress.
 import { getEngine } from '../../engine-client';
 import { useStore } from '../../store';
+import { DataPicker } from './DataPicker';
 import { NumberField } from './NumberField';
 import { RunOutcome } from './RunOutcome';
 import { RunProgress } from './RunProgress';
@@ -15,6 +16,7 @@ export function TrainPanel() {
   const setSeed = useStore((s) => s.setSeed);
   const overrides = useStore((s) => s.overrides);
   const ready = useStore((s) => s.backend === 'webgpu' || s.backend === 'cpu');
+  const dataName = useStore((s) => s.text?.name ?? 'Moby-Dick');
 
   const busy = status === 'starting' || status === 'training' || status === 'stopping';
   const overrideText = Object.entries(overrides)
@@ -32,7 +34,7 @@ export function TrainPanel() {
         <h2 className="card-title" id="train-title">
           Train
         </h2>
-        <span className="card-sub">Moby-Dick · characters</span>
+        <span className="card-sub">{dataName} · characters</span>
       </div>
 
       <div className="preset" data-testid="preset">
@@ -47,6 +49,7 @@ export function TrainPanel() {
           getEngine().train();
         }}
       >
+        <DataPicker disabled={busy} />
         <div className="fields">
           <NumberField
             label="Steps"
