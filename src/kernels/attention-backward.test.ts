@@ -1,22 +1,11 @@
-// Attention backward: the CPU reference against finite differences of sum(o ⊙ R), the GPU kernels
-// against the CPU reference on random shapes (overwrite and accumulate).
+// Attention backward: the CPU reference against finite differences of sum(o ⊙ R), both GPU variants
+// against the CPU reference on the same random shapes (overwrite and accumulate).
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
-import type { Gpu } from '../gpu/device';
-import type { GpuStep } from './backend';
-import { attentionRef, type AttentionSizes } from './attention';
+import { attentionRef, type AttentionSizes, type AttentionVariant } from './attention';
 import { attentionBackward, attentionBackwardRef } from './attention-backward';
 import { attentionCase } from './attention-cases';
 import { backends, checkGradient, expectClose, randn, throwGpuErrors } from './testing';
-
-function runStep(gpu: Gpu, step: GpuStep): void {
-  step.beforeSubmit?.();
-  const enc = gpu.device.createCommandEncoder();
-  const pass = enc.beginComputePass();
-  step.encode(pass);
-  pass.end();
-  gpu.device.queue.submit([enc.finish()]);
-}
 
 function sizes(s: AttentionSizes) {
   return { nq: s.B * s.T * s.H * s.Dh, nk: s.B * s.T * s.Hkv * s.Dh, nl: s.B * s.H * s.T };
@@ -50,38 +39,41 @@ describe('attentionBackward', () => {
     }
   });
 
-  it('GPU matches the CPU reference on 60 random cases', async () => {
-    const { gpu } = await backends();
-    const rng = new Rng(22);
-    for (let c = 0; c < 60; c++) {
-      const s = attentionCase(rng, c);
-      const accumulate = rng.next() < 0.5;
-      const { nq, nk, nl } = sizes(s);
-      const [q, k, v, dO, dq0, dk0, dv0] = [nq, nk, nk, nq, nq, nk, nk].map((n) => randn(rng, n));
-      const o = new Float32Array(nq);
-      const lse = new Float32Array(nl);
-      attentionRef(o, lse, q, k, v, s);
-      const data = { q, k, v, o, lse, dO, dq: dq0, dk: dk0, dv: dv0 };
-      const t = Object.fromEntries(
-        Object.entries(data).map(([name, x]) => {
-          const tensor = gpu.alloc([x.length], name);
-          gpu.write(tensor, x);
-          return [name, tensor];
-        }),
-      ) as { [K in keyof typeof data]: ReturnType<typeof gpu.alloc> };
-      const step = attentionBackward.gpu(gpu.gpu, { ...t, ...s, accumulate });
-      runStep(gpu.gpu, step);
-      const [dq, dk, dv] = await Promise.all([gpu.read(t.dq), gpu.read(t.dk), gpu.read(t.dv)]);
-      throwGpuErrors(gpu);
-      const ref = { dq: dq0.slice(), dk: dk0.slice(), dv: dv0.slice() };
-      attentionBackwardRef(ref.dq, ref.dk, ref.dv, q, k, v, o, lse, dO, s, accumulate);
-      const label = `case ${c} accumulate=${accumulate} ${JSON.stringify(s)}`;
-      expectClose(dq, ref.dq, { label: `${label} dq` });
-      expectClose(dk, ref.dk, { label: `${label} dk` });
-      expectClose(dv, ref.dv, { label: `${label} dv` });
-      step.release();
-      Object.values(t).forEach((x) => gpu.free(x));
-    }
-    expect(gpu.gpu.pool.liveBytes).toBe(0);
-  });
+  it.each<AttentionVariant>(['tiled', 'rows'])(
+    'GPU %s variant matches the CPU reference on 60 random cases',
+    async (variant) => {
+      const { gpu } = await backends();
+      const rng = new Rng(22);
+      for (let c = 0; c < 60; c++) {
+        const s = { ...attentionCase(rng, c), variant };
+        const accumulate = rng.next() < 0.5;
+        const { nq, nk, nl } = sizes(s);
+        const [q, k, v, dO, dq0, dk0, dv0] = [nq, nk, nk, nq, nq, nk, nk].map((n) => randn(rng, n));
+        const o = new Float32Array(nq);
+        const lse = new Float32Array(nl);
+        attentionRef(o, lse, q, k, v, s);
+        const data = { q, k, v, o, lse, dO, dq: dq0, dk: dk0, dv: dv0 };
+        const t = Object.fromEntries(
+          Object.entries(data).map(([name, x]) => {
+            const tensor = gpu.alloc([x.length], name);
+            gpu.write(tensor, x);
+            return [name, tensor];
+          }),
+        ) as { [K in keyof typeof data]: ReturnType<typeof gpu.alloc> };
+        const op = gpu.op(attentionBackward, { ...t, ...s, accumulate });
+        gpu.run([op]);
+        const [dq, dk, dv] = await Promise.all([gpu.read(t.dq), gpu.read(t.dk), gpu.read(t.dv)]);
+        throwGpuErrors(gpu);
+        const ref = { dq: dq0.slice(), dk: dk0.slice(), dv: dv0.slice() };
+        attentionBackwardRef(ref.dq, ref.dk, ref.dv, q, k, v, o, lse, dO, s, accumulate);
+        const label = `case ${c} accumulate=${accumulate} ${JSON.stringify(s)}`;
+        expectClose(dq, ref.dq, { label: `${label} dq` });
+        expectClose(dk, ref.dk, { label: `${label} dk` });
+        expectClose(dv, ref.dv, { label: `${label} dv` });
+        gpu.release([op]);
+        Object.values(t).forEach((x) => gpu.free(x));
+      }
+      expect(gpu.gpu.pool.liveBytes).toBe(0);
+    },
+  );
 });

@@ -1,21 +1,26 @@
 // Attention backward (flash style, P recomputed from the saved logsumexp): D = rowsum(dO ⊙ O) into
-// scratch, then one kernel for dK and dV (summing the query heads of each GQA group) and one for dQ.
-// Three dispatches, no atomics: every gradient element is written by exactly one invocation.
+// scratch, then one kernel for dK and dV (summing the query heads of each GQA group) and one for dQ,
+// tiled or rows variant as chosen for the forward (see attention.ts). Three dispatches, no atomics:
+// every gradient element is written by exactly one invocation.
 import type { Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
 import { grid, prepareDispatch, sequence } from './dispatch';
 import type { Tensor } from './tensor';
 import {
   ATTENTION_TILE,
+  attentionVariant,
   checkAttention,
   firstKey,
   score,
   type RefArray,
   type AttentionSizes,
 } from './attention';
+import { ATTENTION_ROWS_WG, rowsKernel } from './attention-rows';
 import dotCode from './attention-backward-dot.wgsl?raw';
 import dkvCode from './attention-backward-dkv.wgsl?raw';
 import dqCode from './attention-backward-dq.wgsl?raw';
+import rowsDkvCode from './attention-backward-rows-dkv.wgsl?raw';
+import rowsDqCode from './attention-backward-rows-dq.wgsl?raw';
 
 export interface AttentionBackwardArgs extends AttentionSizes {
   dq: Tensor; // (B, T, H, Dh)
@@ -29,15 +34,6 @@ export interface AttentionBackwardArgs extends AttentionSizes {
   dO: Tensor; // (B, T, H, Dh)
   /** Add into dq, dk, dv instead of overwriting them. */
   accumulate?: boolean;
-}
-
-/** A GPU step holding pool scratch until `release()`. */
-export interface ScratchStep extends GpuStep {
-  release(): void;
-}
-
-export interface AttentionBackwardKernel extends KernelDef<AttentionBackwardArgs> {
-  gpu(gpu: Gpu, args: AttentionBackwardArgs): ScratchStep;
 }
 
 /**
@@ -102,7 +98,51 @@ function check(a: AttentionBackwardArgs): void {
   ]);
 }
 
-export const attentionBackward: AttentionBackwardKernel = {
+/** The dK/dV and dQ dispatches of the chosen variant, reading D from scratch. */
+function gradientSteps(gpu: Gpu, a: AttentionBackwardArgs, D: GPUBuffer): GpuStep[] {
+  const { B, T, H, Hkv, Dh, window, scale } = a;
+  const acc = a.accumulate ? 1 : 0;
+  const dkvBuffers = [a.dk, a.dv, a.q, a.k, a.v, a.dO, a.lse, D];
+  const dqBuffers = [a.dq, a.q, a.k, a.v, a.dO, a.lse, D];
+  if (attentionVariant(gpu, a) === 'rows') {
+    return [
+      prepareDispatch(gpu, {
+        kernel: rowsKernel('attentionBackwardRowsDkv', rowsDkvCode, Dh),
+        buffers: dkvBuffers,
+        u32: [B * Hkv * T, T, H, Hkv, Dh, window, acc],
+        f32: [scale],
+        workgroups: grid(B * Hkv * T, ATTENTION_ROWS_WG),
+      }),
+      prepareDispatch(gpu, {
+        kernel: rowsKernel('attentionBackwardRowsDq', rowsDqCode, Dh),
+        buffers: dqBuffers,
+        u32: [B * H * T, T, H, Hkv, Dh, window, acc],
+        f32: [scale],
+        workgroups: grid(B * H * T, ATTENTION_ROWS_WG),
+      }),
+    ];
+  }
+  const tiles = Math.ceil(T / ATTENTION_TILE);
+  const u32 = [T, H, Hkv, Dh, window, acc];
+  return [
+    prepareDispatch(gpu, {
+      kernel: { name: 'attentionBackwardDkv', code: dkvCode },
+      buffers: dkvBuffers,
+      u32,
+      f32: [scale],
+      workgroups: [tiles, Hkv, B],
+    }),
+    prepareDispatch(gpu, {
+      kernel: { name: 'attentionBackwardDq', code: dqCode },
+      buffers: dqBuffers,
+      u32,
+      f32: [scale],
+      workgroups: [tiles, H, B],
+    }),
+  ];
+}
+
+export const attentionBackward: KernelDef<AttentionBackwardArgs> = {
   name: 'attentionBackward',
   cpu(a) {
     check(a);
@@ -123,32 +163,14 @@ export const attentionBackward: AttentionBackwardKernel = {
   },
   gpu(gpu, a) {
     check(a);
-    const { B, T, H, Hkv, Dh } = a;
+    const { B, T, H, Dh } = a;
     const D = gpu.pool.acquire(B * H * T * 4, 'attention D');
-    const u32 = [T, H, Hkv, Dh, a.window, a.accumulate ? 1 : 0];
-    const tiles = Math.ceil(T / ATTENTION_TILE);
-    const step = sequence([
-      prepareDispatch(gpu, {
-        kernel: { name: 'attentionBackwardDot', code: dotCode },
-        buffers: [D, a.dO, a.o],
-        u32: [B * T * H, T, H, Dh],
-        workgroups: grid(B * T * H, 64),
-      }),
-      prepareDispatch(gpu, {
-        kernel: { name: 'attentionBackwardDkv', code: dkvCode },
-        buffers: [a.dk, a.dv, a.q, a.k, a.v, a.dO, a.lse, D],
-        u32,
-        f32: [a.scale],
-        workgroups: [tiles, Hkv, B],
-      }),
-      prepareDispatch(gpu, {
-        kernel: { name: 'attentionBackwardDq', code: dqCode },
-        buffers: [a.dq, a.q, a.k, a.v, a.dO, a.lse, D],
-        u32,
-        f32: [a.scale],
-        workgroups: [tiles, H, B],
-      }),
-    ]);
-    return { ...step, release: () => gpu.pool.release(D) };
+    const dot = prepareDispatch(gpu, {
+      kernel: { name: 'attentionBackwardDot', code: dotCode },
+      buffers: [D, a.dO, a.o],
+      u32: [B * T * H, T, H, Dh],
+      workgroups: grid(B * T * H, 64),
+    });
+    return { ...sequence([dot, ...gradientSteps(gpu, a, D)]), release: () => gpu.pool.release(D) };
   },
 };

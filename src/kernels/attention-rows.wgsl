@@ -1,30 +1,86 @@
-// Attention forward, rows variant (no workgroup memory, no barriers): one invocation per (batch, head, query) streams its visible keys with an online softmax, o accumulated in vec4 registers.
+// Attention forward, rows variant: one invocation per (batch, head, query), keys streamed, online softmax.
 struct Params {
   n: u32, T: u32, H: u32, Hkv: u32, Dh: u32,
   window: u32,
   scale: f32,
 }
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read_write> o: array<vec4f>;   // (B, T, H, Dh)
-@group(0) @binding(2) var<storage, read_write> lse: array<f32>;   // (B, H, T)
-@group(0) @binding(3) var<storage, read> q: array<vec4f>;         // (B, T, H, Dh)
-@group(0) @binding(4) var<storage, read> k: array<vec4f>;         // (B, T, Hkv, Dh)
-@group(0) @binding(5) var<storage, read> v: array<vec4f>;         // (B, T, Hkv, Dh)
+@group(0) @binding(1) var<storage, read_write> o: array<vec4f>; // (B, T, H, Dh)
+@group(0) @binding(2) var<storage, read_write> lse: array<f32>; // (B, H, T)
+@group(0) @binding(3) var<storage, read> q: array<vec4f>;       // (B, T, H, Dh)
+@group(0) @binding(4) var<storage, read> k: array<vec4f>;       // (B, T, Hkv, Dh)
+@group(0) @binding(5) var<storage, read> v: array<vec4f>;       // (B, T, Hkv, Dh)
 
-override NV: u32 = 32u;    // vec4 chunks per head row, ⌈Dh / 4⌉
-override VEC: bool = true; // Dh % 4 == 0: rows start on vec4 boundaries
+override NV: u32 = 32u;    // vec4 chunks per head row, ⌈Dh/4⌉; the host unrolls `c < NV` loops
+override VEC: bool = true; // Dh % 4 == 0: every row starts on a vec4
 const MAX_NV = 32u;        // Dh ≤ 128
 const WG = 64u;
-const NEG = -1e30;
+const NEG = -1e30;         // −∞ that keeps exp(NEG − NEG) finite
 
-// Chunk c of the head row starting at element `base`; dims ≥ Dh read as zero.
-fn chunk(x: ptr<storage, array<vec4f>, read>, base: u32, c: u32) -> vec4f {
-  let d = c * 4u;
-  if (VEC) { return (*x)[(base + d) >> 2u]; }
-  var r = vec4f(0.0);
-  for (var e = 0u; e < 4u; e++) {
-    let i = base + d + e;
-    r[e] = select(0.0, (*x)[i >> 2u][i & 3u], d + e < p.Dh);
+// Chunk c (dims 4c..4c+3) of the row starting at element `base`; dims ≥ Dh read as zero.
+fn mask(c: u32) -> vec4<bool> { return vec4u(c * 4u) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.Dh); }
+fn qChunk(base: u32, c: u32) -> vec4f {
+  let i = base + c * 4u;
+  if (VEC) { return q[i >> 2u]; }
+  let x = vec4f(q[i >> 2u][i & 3u], q[(i + 1u) >> 2u][(i + 1u) & 3u],
+                q[(i + 2u) >> 2u][(i + 2u) & 3u], q[(i + 3u) >> 2u][(i + 3u) & 3u]);
+  return select(vec4f(0.0), x, mask(c));
+}
+fn kChunk(base: u32, c: u32) -> vec4f {
+  let i = base + c * 4u;
+  if (VEC) { return k[i >> 2u]; }
+  let x = vec4f(k[i >> 2u][i & 3u], k[(i + 1u) >> 2u][(i + 1u) & 3u],
+                k[(i + 2u) >> 2u][(i + 2u) & 3u], k[(i + 3u) >> 2u][(i + 3u) & 3u]);
+  return select(vec4f(0.0), x, mask(c));
+}
+fn vChunk(base: u32, c: u32) -> vec4f {
+  let i = base + c * 4u;
+  if (VEC) { return v[i >> 2u]; }
+  let x = vec4f(v[i >> 2u][i & 3u], v[(i + 1u) >> 2u][(i + 1u) & 3u],
+                v[(i + 2u) >> 2u][(i + 2u) & 3u], v[(i + 3u) >> 2u][(i + 3u) & 3u]);
+  return select(vec4f(0.0), x, mask(c));
+}
+
+// o_t = Σ_j P_tj v_j over the visible keys with a running max m and sum l of exp(s − m); lse = m + log l.
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * (nwg.x * WG); // (b·H + h)·T + t
+  if (row >= p.n) { return; }
+  let t = row % p.T;
+  let h = (row / p.T) % p.H;
+  let b = row / (p.T * p.H);
+  let qBase = ((b * p.T + t) * p.H + h) * p.Dh;
+  let kStride = p.Hkv * p.Dh;
+  let kBase = b * p.T * kStride + (h / (p.H / p.Hkv)) * p.Dh;
+  var qr: array<vec4f, MAX_NV>;
+  var acc: array<vec4f, MAX_NV>;
+  for (var c = 0u; c < NV; c++) { qr[c] = qChunk(qBase, c) * p.scale; }
+  var j = 0u;
+  if (p.window > 0u && t + 1u > p.window) { j = t + 1u - p.window; }
+  var m = NEG;
+  var l = 0.0;
+  for (; j <= t; j++) {
+    let kj = kBase + j * kStride;
+    var s = 0.0;
+    for (var c = 0u; c < NV; c++) { s += dot(qr[c], kChunk(kj, c)); }
+    let mNew = max(m, s);
+    let alpha = exp(m - mNew);
+    let pj = exp(s - mNew);
+    l = l * alpha + pj;
+    m = mNew;
+    for (var c = 0u; c < NV; c++) { acc[c] = acc[c] * alpha + pj * vChunk(kj, c); }
   }
-  return r;
+  for (var c = 0u; c < NV; c++) {
+    let x = acc[c] / l;
+    if (VEC) {
+      o[(qBase >> 2u) + c] = x;
+    } else {
+      for (var e = 0u; e < 4u; e++) {
+        let d = c * 4u + e;
+        let i = qBase + d;
+        if (d < p.Dh) { o[i >> 2u][i & 3u] = x[e]; }
+      }
+    }
+  }
+  lse[(b * p.H + h) * p.T + t] = m + log(l);
 }

@@ -1,9 +1,18 @@
-// Attention forward: the CPU reference against a naive masked softmax, the GPU kernel against the
-// CPU reference on random shapes.
+// Attention forward: the CPU reference against a naive masked softmax, both GPU variants against the
+// CPU reference on the same random shapes.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
-import { attention, attentionRef, type AttentionSizes } from './attention';
+import type { Gpu } from '../gpu/device';
+import {
+  attention,
+  attentionRef,
+  attentionVariant,
+  type AttentionSizes,
+  type AttentionVariant,
+} from './attention';
 import { attentionCase } from './attention-cases';
+import { rowsKernel } from './attention-rows';
+import rowsCode from './attention-rows.wgsl?raw';
 import { backends, expectClose, randn, throwGpuErrors } from './testing';
 
 /** Materialises the full T×T score matrix with −∞ above the diagonal and outside the window. */
@@ -58,30 +67,51 @@ describe('attention', () => {
     }
   });
 
-  it('GPU matches the CPU reference on 60 random cases', async () => {
-    const { gpu } = await backends();
-    const rng = new Rng(12);
-    for (let c = 0; c < 60; c++) {
-      const s = attentionCase(rng, c);
-      const { q, k, v } = inputs(rng, s);
-      const [tq, tk, tv] = [q, k, v].map((x, i) => {
-        const t = gpu.alloc([x.length], 'qkv'[i]);
-        gpu.write(t, x);
-        return t;
-      });
-      const to = gpu.alloc([s.B, s.T, s.H, s.Dh], 'o');
-      const tl = gpu.alloc([s.B, s.H, s.T], 'lse');
-      gpu.run([gpu.op(attention, { o: to, lse: tl, q: tq, k: tk, v: tv, ...s })]);
-      const o = await gpu.read(to);
-      const lse = await gpu.read(tl);
-      throwGpuErrors(gpu);
-      const ref = { o: new Float32Array(o.length), lse: new Float32Array(lse.length) };
-      attentionRef(ref.o, ref.lse, q, k, v, s);
-      expectClose(o, ref.o, { label: `case ${c} o ${JSON.stringify(s)}` });
-      expectClose(lse, ref.lse, { label: `case ${c} lse ${JSON.stringify(s)}` });
-      [tq, tk, tv, to, tl].forEach((t) => gpu.free(t));
-    }
-    expect(gpu.gpu.pool.liveBytes).toBe(0);
+  it.each<AttentionVariant>(['tiled', 'rows'])(
+    'GPU %s variant matches the CPU reference on 60 random cases',
+    async (variant) => {
+      const { gpu } = await backends();
+      const rng = new Rng(12);
+      for (let c = 0; c < 60; c++) {
+        const s = { ...attentionCase(rng, c), variant };
+        const { q, k, v } = inputs(rng, s);
+        const [tq, tk, tv] = [q, k, v].map((x, i) => {
+          const t = gpu.alloc([x.length], 'qkv'[i]);
+          gpu.write(t, x);
+          return t;
+        });
+        const to = gpu.alloc([s.B, s.T, s.H, s.Dh], 'o');
+        const tl = gpu.alloc([s.B, s.H, s.T], 'lse');
+        gpu.run([gpu.op(attention, { o: to, lse: tl, q: tq, k: tk, v: tv, ...s })]);
+        const o = await gpu.read(to);
+        const lse = await gpu.read(tl);
+        throwGpuErrors(gpu);
+        const ref = { o: new Float32Array(o.length), lse: new Float32Array(lse.length) };
+        attentionRef(ref.o, ref.lse, q, k, v, s);
+        expectClose(o, ref.o, { label: `case ${c} o ${JSON.stringify(s)}` });
+        expectClose(lse, ref.lse, { label: `case ${c} lse ${JSON.stringify(s)}` });
+        [tq, tk, tv, to, tl].forEach((t) => gpu.free(t));
+      }
+      expect(gpu.gpu.pool.liveBytes).toBe(0);
+    },
+  );
+
+  it('picks rows kernels on software adapters and tiled ones on hardware, unless forced', () => {
+    const s = { B: 1, T: 2, H: 2, Hkv: 1, Dh: 8, window: 0, scale: 1 };
+    const on = (isSoftware: boolean) => ({ adapter: { isSoftware } }) as Gpu;
+    expect(attentionVariant(on(true), s)).toBe('rows');
+    expect(attentionVariant(on(false), s)).toBe('tiled');
+    expect(attentionVariant(on(true), { ...s, variant: 'tiled' })).toBe('tiled');
+  });
+
+  it('rows kernels unroll their chunk loops up to Dh = 64', () => {
+    const loop = 'for (var c = 0u; c < NV; c++)';
+    const kernel = rowsKernel('rows', rowsCode, 61);
+    expect(kernel.constants).toEqual({ NV: 16, VEC: 0 });
+    expect(kernel.code).not.toContain(loop);
+    expect(kernel.code).toContain('{ let c = 15u;');
+    expect(kernel.code).not.toContain('{ let c = 16u;');
+    expect(rowsKernel('rows', rowsCode, 68).code).toBe(rowsCode);
   });
 
   it('rejects head sizes over the limit and H not a multiple of Hkv', async () => {

@@ -1,14 +1,21 @@
 // Causal softmax attention (MHA / GQA, optional sliding window), flash-style forward: o and the row
 // logsumexp from q (B, T, H, Dh), k and v (B, T, Hkv, Dh). Query head h reads kv head h / (H/Hkv).
+// Two GPU variants with one contract: 16×16 tiles in workgroup memory for hardware adapters, and
+// barrier-free rows (one invocation per query, streaming keys in registers) for software adapters.
+import type { Gpu } from '../gpu/device';
 import type { KernelDef } from './backend';
-import { prepareDispatch } from './dispatch';
+import { grid, prepareDispatch } from './dispatch';
 import type { Tensor } from './tensor';
-import code from './attention.wgsl?raw';
+import { ATTENTION_ROWS_WG, rowsKernel } from './attention-rows';
+import tiledCode from './attention.wgsl?raw';
+import rowsCode from './attention-rows.wgsl?raw';
 
-/** Largest head size the kernels hold (8 chunks of 16 dims per invocation). */
+/** Largest head size the kernels hold (tiled: 8 chunks of 16 dims; rows: 32 vec4 per row). */
 export const ATTENTION_MAX_DH = 128;
-/** Queries (and keys) per workgroup tile. */
+/** Queries (and keys) per workgroup tile of the tiled kernels. */
 export const ATTENTION_TILE = 16;
+
+export type AttentionVariant = 'tiled' | 'rows';
 
 export interface AttentionSizes {
   B: number;
@@ -22,6 +29,8 @@ export interface AttentionSizes {
   window: number;
   /** Score scale, usually 1/√Dh. */
   scale: number;
+  /** Forces the GPU kernels; by default tiled on hardware adapters, rows on software ones. */
+  variant?: AttentionVariant;
 }
 
 export interface AttentionArgs extends AttentionSizes {
@@ -48,6 +57,11 @@ export function checkAttention(name: string, s: AttentionSizes, tensors: [Tensor
         `${name}: "${t.label}" has ${t.size} elements, needs ${n} (B=${s.B} T=${s.T} H=${s.H} Hkv=${s.Hkv} Dh=${s.Dh}).`,
       );
   }
+}
+
+/** The GPU kernels used for these sizes on this adapter. */
+export function attentionVariant(gpu: Gpu, s: AttentionSizes): AttentionVariant {
+  return s.variant ?? (gpu.adapter.isSoftware ? 'rows' : 'tiled');
 }
 
 /** First key visible to query t. */
@@ -122,12 +136,23 @@ export const attention: KernelDef<AttentionArgs> = {
   },
   gpu(gpu, args) {
     check(args);
+    const { B, T, H, Hkv, Dh, window, scale } = args;
+    const buffers = [args.o, args.lse, args.q, args.k, args.v];
+    if (attentionVariant(gpu, args) === 'rows') {
+      return prepareDispatch(gpu, {
+        kernel: rowsKernel('attentionRows', rowsCode, Dh),
+        buffers,
+        u32: [B * H * T, T, H, Hkv, Dh, window],
+        f32: [scale],
+        workgroups: grid(B * H * T, ATTENTION_ROWS_WG),
+      });
+    }
     return prepareDispatch(gpu, {
-      kernel: { name: 'attention', code },
-      buffers: [args.o, args.lse, args.q, args.k, args.v],
-      u32: [args.T, args.H, args.Hkv, args.Dh, args.window],
-      f32: [args.scale],
-      workgroups: [Math.ceil(args.T / ATTENTION_TILE), args.H, args.B],
+      kernel: { name: 'attention', code: tiledCode },
+      buffers,
+      u32: [T, H, Hkv, Dh, window],
+      f32: [scale],
+      workgroups: [Math.ceil(T / ATTENTION_TILE), H, B],
     });
   },
 };
