@@ -16,7 +16,7 @@ process.env.STRATA_E2E_PORT ??= String(freePort());
 const port = Number(process.env.STRATA_E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 const vite = 'node node_modules/vite/bin/vite.js';
-const serve = `--port ${port} --strictPort --host 127.0.0.1 --bypass-lock`;
+const serve = `--port ${port} --strictPort --host 127.0.0.1`;
 const outDir = 'node_modules/.cache/strata-e2e';
 const serverCommand = process.env.STRATA_E2E_DEV
   ? `${vite} ${serve}`
