@@ -1,0 +1,197 @@
+// The cost model: hand-computed parameters, FLOPs and decode state for one small config of each
+// mixer, the Transformer's parameter count and training-step allocation as the engine really makes
+// them, and decode state that grows with T for attention and Hyena and stays flat for recurrences.
+import { describe, expect, it } from 'vitest';
+import { Graph } from '../autograd/graph';
+import * as op from '../autograd/ops';
+import { CpuBackend } from '../kernels/cpu-backend';
+import { Rng } from '../data/rng';
+import { ParamStore } from '../models/params';
+import { defineTransformerParams, transformerForward } from '../models/transformer';
+import { specLayers, type BlockInput, type ModelSpec } from '../models/spec';
+import { SPEC_PRESETS, presetSpec } from '../models/spec-presets';
+import { resolveSpec } from '../models/spec-validate';
+import { costCurve, modelCost } from './cost-model';
+
+/** A one-layer model of width 8 (vocab 10, RMSNorm) around a block. */
+const tinyModel = (block: BlockInput, T = 10): ModelSpec =>
+  resolveSpec({ width: 8, vocab: 10, contextLength: T, stack: [{ blocks: [block] }] });
+const layer0 = (block: BlockInput, T = 10, opts = {}) => modelCost(tinyModel(block), T, opts).layers[0];
+
+describe('cost model, hand-computed (width 8, T = 10)', () => {
+  // Each layer also holds its pre-norm weight (8). FLOPs: 2 per weight of the linear/conv layers.
+  it('attention (2 heads, 1 kv head, d_h 4)', () => {
+    const b: BlockInput = { mixer: { kind: 'attention', heads: 2, kvHeads: 1 } };
+    const c = layer0(b);
+    expect(c.params).toBe(8 + 64 + 32 + 32 + 64); // norm, q, k, v, o
+    expect(c.decodeStateBytes).toBe(4 * 2 * 1 * 4 * 10); // K and V of 10 tokens
+    // 2·192 for the projections, + 4·D·(T+1)/2 for scores and values averaged over the prefill.
+    expect(c.flopsPerToken).toEqual({ prefill: 384 + 176, decode: 384 + 4 * 8 * 10, train: 3 * 560 });
+    const w = layer0({ mixer: { kind: 'attention', heads: 2, kvHeads: 1, window: 4 } });
+    expect(w.decodeStateBytes).toBe(4 * 2 * 4 * 4); // only the last W = 4 tokens
+    expect(w.flopsPerToken.prefill).toBeCloseTo(384 + 4 * 8 * ((4 * 5) / 2 / 10 + (6 * 4) / 10), 9);
+    expect(w.flopsPerToken.decode).toBe(384 + 4 * 8 * 4);
+  });
+
+  it('Mamba (d_inner 16, N 4, d_conv 4, R 1)', () => {
+    const b: BlockInput = { mixer: { kind: 'mamba', dState: 4, dtRank: 1 } };
+    const c = layer0(b);
+    // in_proj 32·8, conv 16·4 + 16, x_proj 9·16, dt_proj 16·1 + 16, A_log 16·4, D 16, out_proj 8·16.
+    expect(c.params).toBe(8 + 256 + 64 + 16 + 144 + 16 + 16 + 64 + 16 + 128);
+    expect(c.decodeStateBytes).toBe(4 * 16 * (4 + 3));
+    const f = 2 * (256 + 64 + 144 + 16 + 128) + 6 * 16 * 4; // + decay, input, readout per state element
+    expect(c.flopsPerToken).toEqual({ prefill: f, decode: f, train: 3 * f });
+    // Activations (chunk 4): norm out + sum (2·8, 1 rstd); 9·16 + R + 2N + D = 161 per token; with
+    // gradients, over 10 tokens; plus ⌈10/4⌉ chunk states of 16·4.
+    expect(layer0(b, 10, { scanChunk: 4 }).activationBytes).toBe(4 * (10 * (2 * (16 + 161) + 1) + 3 * 64));
+  });
+
+  it('Mamba-2 (d_inner 16, N 4, P 4 → 4 heads, 1 group)', () => {
+    const c = layer0({ mixer: { kind: 'mamba2', dState: 4, headDim: 4 } });
+    // in_proj (2·16 + 2·4 + 4)·8, conv 24·4 + 24, dt_bias, A_log, D (4 each), norm 16, out_proj 8·16.
+    expect(c.params).toBe(8 + 352 + 96 + 24 + 12 + 16 + 128);
+    expect(c.decodeStateBytes).toBe(4 * (4 * 4 * 4 + 24 * 3)); // H·P·N + conv
+    expect(c.flopsPerToken.decode).toBe(2 * (352 + 96 + 128) + 5 * 16 * 4);
+  });
+
+  it('Hyena (order 2, filter FFN 4 wide over 3 features, short conv 3)', () => {
+    const b: BlockInput = { mixer: { kind: 'hyena', filterWidth: 4, filterBands: 1 } };
+    const c = layer0(b);
+    // in_proj 24·8 + 24, short conv 24·3 + 24, bias 8, FFN 4·3 + 4, freq 4, 4·4 + 4, 8·4, out 8·8 + 8.
+    expect(c.params).toBe(8 + 216 + 96 + 8 + 16 + 4 + 20 + 32 + 72);
+    expect(c.decodeStateBytes).toBe(4 * 3 * 8 * 10); // 3D·T history
+    const proj = 2 * (192 + 72 + 64);
+    const filter = 2 * (12 + 16 + 32);
+    expect(layer0(b, 10, { longConv: 'direct' }).flopsPerToken.prefill).toBe(proj + filter + 8 * 11);
+    const fft = (3 * 2.5 * 20 * Math.log2(20) + 6 * 11) / 10; // per channel per token
+    expect(c.flopsPerToken.prefill).toBeCloseTo(proj + filter + 8 * fft, 9);
+    expect(c.flopsPerToken.decode).toBe(proj + 2 * 8 * 10); // filter cached; convolve 10 positions
+  });
+
+  it('RWKV-7 (head size 4 → 2 heads, LoRA ranks 2) with channel-mix', () => {
+    const mixer = { kind: 'rwkv7', headSize: 4, decayRank: 2, aRank: 2, valueRank: 2, gateRank: 2 } as const;
+    const s = resolveSpec({
+      width: 8,
+      vocab: 10,
+      contextLength: 10,
+      stack: [{ blocks: [{ mixer, channel: { kind: 'rwkv-cmix', hidden: 32 } }], repeat: 2 }],
+    });
+    const [first, second] = modelCost(s, 10).layers;
+    // x_r…x_g 6·8; w0, w1, w2 8 + 16 + 16; a0, a1, a2 the same; g1, g2 16 + 16; k_k, k_a, r_k 3·8;
+    // r, k, v, o 4·64; ln_x 16; then norm 8 + channel-mix norm 8, x_k 8, key and value 2·256.
+    const cmix = 8 + 8 + 512;
+    expect(first.params).toBe(8 + 48 + 40 + 40 + 32 + 24 + 256 + 16 + cmix);
+    expect(second.params).toBe(first.params + 8 + 16 + 16); // v0, v1, v2: value residual
+    expect(first.decodeStateBytes).toBe(4 * (2 * 4 * 4 + 8 + 8)); // H·N² + two token shifts
+    expect(first.flopsPerToken.decode).toBe(2 * (96 + 256 + 512) + 9 * 2 * 4 * 4);
+    expect(second.flopsPerToken.decode - first.flopsPerToken.decode).toBe(2 * 32);
+  });
+
+  it('RetNet (2 heads, d_k 4, d_v 8)', () => {
+    const c = layer0({ mixer: { kind: 'retnet', heads: 2 } });
+    expect(c.params).toBe(8 + 64 + 64 + 128 + 128 + 128 + 8); // q, k, v, g, o, group norm (d_v)
+    expect(c.decodeStateBytes).toBe(4 * 2 * 4 * 8);
+    expect(c.flopsPerToken.decode).toBe(2 * 512 + 5 * 2 * 4 * 8);
+  });
+
+  it('Gated DeltaNet (2 heads, d_k = 0.75·8/2 = 3, d_v 6, conv 4)', () => {
+    const c = layer0({ mixer: { kind: 'gdn', heads: 2 } });
+    // q, k 6·8; v 12·8; a, b 2·8; A_log, dt_bias 2; convs 6·4, 6·4, 12·4; g 12·8; o_norm 6; o 8·12.
+    expect(c.params).toBe(8 + 48 + 48 + 96 + 16 + 16 + 2 + 2 + 24 + 24 + 48 + 96 + 6 + 96);
+    expect(c.decodeStateBytes).toBe(4 * (2 * 3 * 6 + (6 + 6 + 12) * 3)); // H·d_k·d_v + 3 conv states
+    expect(c.flopsPerToken.decode).toBe(2 * 512 + 7 * 2 * 3 * 6);
+  });
+
+  it('channels: SwiGLU (⌈8·8/3⌉₈ = 24) and MLP (32)', () => {
+    const none = layer0({ mixer: 'mamba' });
+    const swiglu = layer0({ mixer: 'mamba', channel: 'swiglu' });
+    const mlp = layer0({ mixer: 'mamba', channel: 'mlp' });
+    expect(swiglu.params - none.params).toBe(8 + 3 * 24 * 8);
+    expect(mlp.params - none.params).toBe(8 + 2 * 32 * 8);
+    expect(swiglu.flopsPerToken.decode - none.flopsPerToken.decode).toBe(2 * 3 * 24 * 8);
+    expect(swiglu.decodeStateBytes).toBe(none.decodeStateBytes);
+  });
+});
+
+describe('cost model against the engine', () => {
+  const spec = presetSpec('transformer');
+  const model = {
+    width: 64,
+    layers: 2,
+    heads: 4,
+    kvHeads: 4,
+    contextLength: 64,
+    ropeBase: 10000,
+    normEps: 1e-5,
+  };
+
+  it("counts the Transformer's parameters exactly as defineTransformerParams creates them", () => {
+    const store = new ParamStore(new CpuBackend(), new Rng(1));
+    defineTransformerParams(store, model, spec.vocab);
+    const c = modelCost(spec, 64);
+    expect(c.params.total).toBe(store.count);
+    expect(c.params.embedding).toBe(spec.vocab * 64);
+    expect(c.params.layers + c.params.embedding + c.params.norms).toBe(store.count);
+  });
+
+  it("matches the bytes the Transformer's training graph allocates (activations + gradients)", () => {
+    const [B, T] = [3, 16];
+    const cpu = new CpuBackend();
+    const params = new ParamStore(cpu, new Rng(1));
+    defineTransformerParams(params, model, spec.vocab);
+    const before = cpu.memory().liveBytes;
+    const g = new Graph(cpu);
+    params.params.forEach((p) => g.trainable(p.tensor));
+    const tokens = g.tensor([B * T], 'tokens', 'i32');
+    const targets = g.tensor([B * T], 'targets', 'i32');
+    const logits = transformerForward(g, params, model, tokens, B, T);
+    op.crossEntropy(g, logits, targets, B * T, spec.vocab);
+    g.backward();
+    const c = modelCost(spec, T, { batch: B });
+    expect(c.training.params).toBe(before);
+    expect(c.training.activations + c.training.grads).toBe(cpu.memory().liveBytes - before);
+    expect(c.training.total).toBe(4 * before + c.training.activations);
+  });
+});
+
+describe('decode state against T', () => {
+  const Ts = [64, 256, 1024, 4096, 16384];
+
+  it('grows linearly for full attention and Hyena, stays flat for recurrences and windows', () => {
+    for (const name of Object.keys(SPEC_PRESETS)) {
+      const spec = presetSpec(name);
+      const costs = Ts.map((T) => modelCost(spec, T).layers);
+      specLayers(spec).forEach(({ mixer: m }, i) => {
+        const bytes = costs.map((c) => c[i].decodeStateBytes);
+        const grows = (m.kind === 'attention' && m.window === 0) || m.kind === 'hyena';
+        const expected = grows ? Ts.map((T) => (bytes[0] / Ts[0]) * T) : Ts.map(() => bytes[0]);
+        expect(bytes, `${name} layer ${i} (${m.kind})`).toEqual(expected);
+      });
+    }
+  });
+
+  it('gives the memory-vs-T curve as flat rows', () => {
+    const rows = costCurve(presetSpec('samba'), Ts);
+    expect(rows.map((r) => r.T)).toEqual(Ts);
+    expect(Object.keys(rows[0]).sort()).toEqual(
+      [
+        'T',
+        'activationBytes',
+        'decodeFlopsPerToken',
+        'decodeStateBytes',
+        'params',
+        'prefillFlopsPerToken',
+        'trainFlopsPerToken',
+        'trainingBytes',
+      ].sort(),
+    );
+    expect(new Set(rows.map((r) => r.decodeStateBytes)).size).toBe(1); // window 32 < 64
+    expect(new Set(rows.map((r) => r.decodeFlopsPerToken)).size).toBe(1);
+    const transformer = costCurve(presetSpec('transformer'), Ts);
+    transformer.slice(1).forEach((r, k) => {
+      expect(r.decodeStateBytes).toBe(4 * transformer[k].decodeStateBytes);
+      expect(r.activationBytes).toBeGreaterThan(transformer[k].activationBytes);
+    });
+    expect(() => modelCost(presetSpec('mamba'), 0)).toThrow('T must be a positive integer, got 0.');
+  });
+});
