@@ -3,7 +3,15 @@
 import type { Graph } from './graph';
 import type { Tensor } from '../kernels/tensor';
 import { matmul } from '../kernels/matmul';
-import { add as addKernel, copy, swiglu as swigluKernel, swigluBackward } from '../kernels/elementwise';
+import {
+  add as addKernel,
+  copy,
+  gelu as geluKernel,
+  geluBackward,
+  swiglu as swigluKernel,
+  swigluBackward,
+} from '../kernels/elementwise';
+import { layernorm as layernormKernel, layernormBackward } from '../kernels/layernorm';
 import { rmsnorm as rmsnormKernel, rmsnormBackward } from '../kernels/rmsnorm';
 import { rope as ropeKernel, ropeBackward } from '../kernels/rope';
 import { attention as attentionKernel, type AttentionSizes } from '../kernels/attention';
@@ -74,6 +82,58 @@ export function rmsnorm(g: Graph, x: Tensor, weight: Tensor, rows: number, D: nu
       accumulate: dx.accumulate,
       accumulateParams: dw.accumulate,
     });
+  });
+  return y;
+}
+
+export function layernorm(
+  g: Graph,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor,
+  rows: number,
+  D: number,
+  eps: number,
+): Tensor {
+  const y = g.tensor([rows, D], `layernorm(${x.label})`);
+  const mean = g.tensor([rows], 'mean');
+  const rstd = g.tensor([rows], 'rstd');
+  g.forward(layernormKernel, { out: y, mean, rstd, x, weight, bias, rows, D, eps }, [y], [x, weight, bias]);
+  g.onBackward(() => {
+    const dy = g.grad(y);
+    if (!dy) return;
+    const dx = g.gradTarget(x);
+    const dw = g.gradTarget(weight);
+    const db = g.gradTarget(bias);
+    if (!dx || !dw || !db || dw.accumulate !== db.accumulate) {
+      throw new Error('layernorm backward expects gradients for its input, weight and bias.');
+    }
+    g.back(layernormBackward, {
+      dx: dx.grad,
+      dweight: dw.grad,
+      dbias: db.grad,
+      x,
+      weight,
+      mean,
+      rstd,
+      dy,
+      rows,
+      D,
+      accumulate: dx.accumulate,
+      accumulateParams: dw.accumulate,
+    });
+  });
+  return y;
+}
+
+/** GELU (tanh approximation, GPT-2). */
+export function gelu(g: Graph, x: Tensor): Tensor {
+  const y = g.tensor(x.shape, `gelu(${x.label})`);
+  g.forward(geluKernel, { out: y, x }, [y], [x]);
+  g.onBackward(() => {
+    const dy = g.grad(y);
+    const dx = g.gradTarget(x);
+    if (dy && dx) g.back(geluBackward, { dx: dx.grad, x, dy, accumulate: dx.accumulate });
   });
   return y;
 }

@@ -22,13 +22,13 @@ async function median(runs: number, fn: () => Promise<void>): Promise<number> {
 export async function profileCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, { preset: 'value', runs: 'value', json: 'flag' });
   const backend = new GpuBackend(await nodeGpu());
-  const preset = resolvePreset(typeof flags.preset === 'string' ? flags.preset : 'transformer');
-  const runs = intFlag(flags, 'runs', 5);
   const V = 80;
-  const trainer = new Trainer(backend, preset, V, 1);
+  const preset = resolvePreset(typeof flags.preset === 'string' ? flags.preset : 'transformer', {}, V);
+  const runs = intFlag(flags, 'runs', 5);
+  const trainer = new Trainer(backend, preset, 1);
   const rng = new Rng(1);
   const tokens = Int32Array.from({ length: 4096 }, () => rng.int(V));
-  trainer.feed(new BatchSampler(tokens, preset.train.batchSize, preset.model.contextLength, 1).next());
+  trainer.feed(new BatchSampler(tokens, preset.train.batchSize, preset.spec.contextLength, 1).next());
   const timeOps = (ops: Op[]) =>
     median(runs, async () => {
       backend.run(ops);

@@ -7,7 +7,7 @@ import * as op from '../autograd/ops';
 import { CpuBackend } from '../kernels/cpu-backend';
 import { Rng } from '../data/rng';
 import { ParamStore } from '../models/params';
-import { defineTransformerParams, transformerForward } from '../models/transformer';
+import { defineModelParams, modelForward } from '../models/model';
 import { specLayers, type BlockInput, type ModelSpec } from '../models/spec';
 import { SPEC_PRESETS, presetSpec } from '../models/spec-presets';
 import { resolveSpec } from '../models/spec-validate';
@@ -115,19 +115,9 @@ describe('cost model, hand-computed (width 8, T = 10)', () => {
 
 describe('cost model against the engine', () => {
   const spec = presetSpec('transformer');
-  const model = {
-    width: 64,
-    layers: 2,
-    heads: 4,
-    kvHeads: 4,
-    contextLength: 64,
-    ropeBase: 10000,
-    normEps: 1e-5,
-  };
-
-  it("counts the Transformer's parameters exactly as defineTransformerParams creates them", () => {
+  it("counts the Transformer's parameters exactly as the engine creates them", () => {
     const store = new ParamStore(new CpuBackend(), new Rng(1));
-    defineTransformerParams(store, model, spec.vocab);
+    defineModelParams(store, spec);
     const c = modelCost(spec, 64);
     expect(c.params.total).toBe(store.count);
     expect(c.params.embedding).toBe(spec.vocab * 64);
@@ -138,13 +128,13 @@ describe('cost model against the engine', () => {
     const [B, T] = [3, 16];
     const cpu = new CpuBackend();
     const params = new ParamStore(cpu, new Rng(1));
-    defineTransformerParams(params, model, spec.vocab);
+    defineModelParams(params, spec);
     const before = cpu.memory().liveBytes;
     const g = new Graph(cpu);
     params.params.forEach((p) => g.trainable(p.tensor));
     const tokens = g.tensor([B * T], 'tokens', 'i32');
     const targets = g.tensor([B * T], 'targets', 'i32');
-    const logits = transformerForward(g, params, model, tokens, B, T);
+    const logits = modelForward(g, params, spec, tokens, B, T);
     op.crossEntropy(g, logits, targets, B * T, spec.vocab);
     g.backward();
     const c = modelCost(spec, T, { batch: B });

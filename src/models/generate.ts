@@ -5,8 +5,8 @@ import type { Backend } from '../kernels/backend';
 import type { Tensor } from '../kernels/tensor';
 import type { Rng } from '../data/rng';
 import type { ParamStore } from './params';
-import type { ModelConfig } from './presets';
-import { transformerForward } from './transformer';
+import type { ModelSpec } from './spec';
+import { modelForward } from './model';
 import { sampleToken } from './sample';
 
 export class Generator {
@@ -18,12 +18,12 @@ export class Generator {
   constructor(
     private backend: Backend,
     params: ParamStore,
-    model: ModelConfig,
+    spec: ModelSpec,
   ) {
-    this.T = model.contextLength;
+    this.T = spec.contextLength;
     this.graph = new Graph(backend);
     this.tokens = this.graph.tensor([this.T], 'sample tokens', 'i32');
-    this.logits = transformerForward(this.graph, params, model, this.tokens, 1, this.T);
+    this.logits = modelForward(this.graph, params, spec, this.tokens, 1, this.T);
   }
 
   async generate(

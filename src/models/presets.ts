@@ -1,15 +1,10 @@
-// Presets: a model configuration plus training hyperparameters, sized to train in minutes on a
-// laptop GPU (and within the CLI's time budget on SwiftShader).
-
-export interface ModelConfig {
-  width: number;
-  layers: number;
-  heads: number;
-  kvHeads: number;
-  contextLength: number;
-  ropeBase: number;
-  normEps: number;
-}
+// A run's configuration: the preset's model spec (spec-presets.ts) with overrides applied, resolved
+// for the tokenizer's vocabulary, plus training hyperparameters. Unknown names, invalid settings and
+// layers that cannot be trained yet are errors that say what to change.
+import type { MixerInput, ModelSpec, SpecInput } from './spec';
+import { SPEC_PRESETS } from './spec-presets';
+import { resolveSpec, SpecError } from './spec-validate';
+import { unsupportedLayers } from './model';
 
 export interface TrainConfig {
   batchSize: number;
@@ -31,8 +26,9 @@ export interface TrainConfig {
 
 export interface Preset {
   name: string;
+  title: string;
   description: string;
-  model: ModelConfig;
+  spec: ModelSpec;
   train: TrainConfig;
 }
 
@@ -54,60 +50,59 @@ const TRAIN_DEFAULTS: TrainConfig = {
   topK: 20,
 };
 
-export const PRESETS: Record<string, Preset> = {
-  transformer: {
-    name: 'transformer',
-    description: 'Transformer: [attention + SwiGLU] × L, RoPE, RMSNorm, tied embeddings',
-    model: { width: 64, layers: 2, heads: 4, kvHeads: 4, contextLength: 64, ropeBase: 10000, normEps: 1e-5 },
-    train: TRAIN_DEFAULTS,
-  },
-};
+/** Model overrides: top-level sizes, every attention mixer's heads/kvHeads/window, and the layer count. */
+const MODEL_KEYS = ['width', 'contextLength', 'heads', 'kvHeads', 'window', 'layers'] as const;
+type ModelKey = (typeof MODEL_KEYS)[number];
 
-const MODEL_KEYS = new Set<string>([
-  'width',
-  'layers',
-  'heads',
-  'kvHeads',
-  'contextLength',
-  'ropeBase',
-  'normEps',
-]);
+function withOverrides(input: SpecInput, o: Partial<Record<ModelKey, number>>): SpecInput {
+  const attention = (m: MixerInput): MixerInput => {
+    const kind = typeof m === 'string' ? m : m.kind;
+    if (kind !== 'attention') return m;
+    const base = typeof m === 'string' ? { kind: 'attention' as const } : m;
+    const set = Object.fromEntries(
+      (['heads', 'kvHeads', 'window'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]),
+    );
+    if (o.heads !== undefined && o.kvHeads === undefined) set.kvHeads = o.heads;
+    return { ...base, ...set } as MixerInput;
+  };
+  let stack = input.stack.map((g) => ({
+    ...g,
+    blocks: g.blocks.map((b) => ({ ...b, mixer: attention(b.mixer) })),
+  }));
+  if (o.layers !== undefined) {
+    if (stack.length !== 1 || stack[0].blocks.length !== 1) {
+      throw new Error(
+        'The "layers" setting applies to stacks of one repeated block; edit the stack\'s repeat counts instead.',
+      );
+    }
+    stack = [{ ...stack[0], repeat: o.layers }];
+  }
+  return {
+    ...input,
+    width: o.width ?? input.width,
+    contextLength: o.contextLength ?? input.contextLength,
+    stack,
+  };
+}
 
-/** The preset with overrides applied; unknown names and keys are errors that say what exists. */
-export function resolvePreset(name: string, overrides: Record<string, number> = {}): Preset {
-  const base = PRESETS[name];
-  if (!base) throw new Error(`Unknown preset "${name}". Presets: ${Object.keys(PRESETS).join(', ')}.`);
-  const model = { ...base.model };
-  const train = { ...base.train };
+/** The preset with overrides applied, for a vocabulary of `vocab` tokens. */
+export function resolvePreset(name: string, overrides: Record<string, number> = {}, vocab?: number): Preset {
+  const base = SPEC_PRESETS[name];
+  if (!base) throw new Error(`Unknown preset "${name}". Presets: ${Object.keys(SPEC_PRESETS).join(', ')}.`);
+  const train = { ...TRAIN_DEFAULTS };
+  const model: Partial<Record<ModelKey, number>> = {};
   for (const [k, v] of Object.entries(overrides)) {
     if (!Number.isFinite(v)) throw new Error(`Setting "${k}" must be a number, got ${v}.`);
-    if (MODEL_KEYS.has(k)) (model as unknown as Record<string, number>)[k] = v;
+    if ((MODEL_KEYS as readonly string[]).includes(k)) model[k as ModelKey] = v;
     else if (k in train) (train as unknown as Record<string, number>)[k] = v;
-    else
+    else {
       throw new Error(
-        `Unknown setting "${k}". Model: ${[...MODEL_KEYS].join(', ')}; training: ${Object.keys(train).join(', ')}.`,
+        `Unknown setting "${k}". Model: ${MODEL_KEYS.join(', ')}; training: ${Object.keys(train).join(', ')}.`,
       );
+    }
   }
-  if (overrides.heads !== undefined && overrides.kvHeads === undefined) model.kvHeads = model.heads;
-  const problems = validateModel(model);
-  if (problems.length) throw new Error(`Invalid model settings:\n- ${problems.join('\n- ')}`);
-  return { ...base, model, train };
-}
-
-export function validateModel(m: ModelConfig): string[] {
-  const p: string[] = [];
-  const positive = ['width', 'layers', 'heads', 'kvHeads', 'contextLength'] as const;
-  for (const k of positive)
-    if (!Number.isInteger(m[k]) || m[k] < 1) p.push(`${k} must be a positive integer (got ${m[k]}).`);
-  if (p.length) return p;
-  if (m.width % m.heads !== 0)
-    p.push(`heads (${m.heads}) must divide width (${m.width}): try ${divisors(m.width).join(', ')}.`);
-  else if ((m.width / m.heads) % 2 !== 0)
-    p.push(`head size width/heads = ${m.width / m.heads} must be even for RoPE.`);
-  if (m.heads % m.kvHeads !== 0) p.push(`kvHeads (${m.kvHeads}) must divide heads (${m.heads}).`);
-  return p;
-}
-
-function divisors(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0 && d <= 32);
+  const spec = resolveSpec({ ...withOverrides(base.spec, model), vocab: vocab ?? base.spec.vocab });
+  const unsupported = unsupportedLayers(spec);
+  if (unsupported.length) throw new SpecError(unsupported);
+  return { name, title: base.title, description: base.description, spec, train };
 }

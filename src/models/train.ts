@@ -48,17 +48,17 @@ export async function train(
 ): Promise<TrainedModel> {
   if (!Number.isInteger(req.steps) || req.steps < 1)
     throw new Error(`steps must be a positive integer (got ${req.steps}).`);
-  const preset = resolvePreset(req.preset, req.overrides);
-  const { model: m, train: c } = preset;
   const tokenizer = new CharTokenizer(data.train);
+  const preset = resolvePreset(req.preset, req.overrides, tokenizer.vocabSize);
+  const { spec, train: c } = preset;
   const trainTokens = tokenizer.encode(data.train);
   const valTokens = tokenizer.encode(data.val);
   const B = c.batchSize;
-  const T = m.contextLength;
+  const T = spec.contextLength;
 
-  const trainer = new Trainer(backend, preset, tokenizer.vocabSize, req.seed);
+  const trainer = new Trainer(backend, preset, req.seed);
   const { params, optimizer: opt } = trainer;
-  const generator = new Generator(backend, params, m);
+  const generator = new Generator(backend, params, spec);
 
   const sampler = new BatchSampler(trainTokens, B, T, req.seed + 1);
   const valSet = evalBatches(valTokens, B, T, c.evalBatches);

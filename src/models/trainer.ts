@@ -8,7 +8,7 @@ import { Rng } from '../data/rng';
 import type { Batch } from '../data/batches';
 import { ParamStore } from './params';
 import type { Preset } from './presets';
-import { defineTransformerParams, transformerForward } from './transformer';
+import { defineModelParams, modelForward } from './model';
 import { Optimizer } from './optimizer';
 
 export class Trainer {
@@ -23,27 +23,26 @@ export class Trainer {
   constructor(
     readonly backend: Backend,
     readonly preset: Preset,
-    vocabSize: number,
     seed: number,
   ) {
-    const { model: m, train: c } = preset;
+    const { spec, train: c } = preset;
     const B = c.batchSize;
-    const T = m.contextLength;
+    const T = spec.contextLength;
     this.params = new ParamStore(backend, new Rng(seed));
-    defineTransformerParams(this.params, m, vocabSize);
+    defineModelParams(this.params, spec);
     const g = (this.graph = new Graph(backend));
     this.params.params.forEach((p) => g.trainable(p.tensor));
     this.inputs = g.tensor([B * T], 'tokens', 'i32');
     this.targets = g.tensor([B * T], 'targets', 'i32');
-    const logits = transformerForward(g, this.params, m, this.inputs, B, T);
-    this.loss = op.crossEntropy(g, logits, this.targets, B * T, vocabSize).loss;
+    const logits = modelForward(g, this.params, spec, this.inputs, B, T);
+    this.loss = op.crossEntropy(g, logits, this.targets, B * T, spec.vocab).loss;
     g.backward();
     this.optimizer = new Optimizer(g, this.params, c, this.loss);
     this.stepOps = [...g.forwardOps, ...g.backwardOps, ...this.optimizer.ops];
   }
 
   get tokensPerStep(): number {
-    return this.preset.train.batchSize * this.preset.model.contextLength;
+    return this.preset.train.batchSize * this.preset.spec.contextLength;
   }
 
   feed(b: Batch): void {

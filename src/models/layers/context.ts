@@ -1,0 +1,38 @@
+// What a layer's forward needs: the graph, the parameters, the spec, the batch shape, and the name
+// prefix of its parameters (e.g. "model.layers.3.self_attn").
+import type { Graph } from '../../autograd/graph';
+import * as op from '../../autograd/ops';
+import type { Tensor } from '../../kernels/tensor';
+import type { ParamStore } from '../params';
+import type { ModelSpec } from '../spec';
+
+export interface LayerContext {
+  g: Graph;
+  p: ParamStore;
+  spec: ModelSpec;
+  B: number;
+  T: number;
+  prefix: string;
+}
+
+/** The parameter `${prefix}.${name}`. */
+export function param(c: LayerContext, name: string): Tensor {
+  return c.p.get(`${c.prefix}.${name}`);
+}
+
+/** y = x · Wᵀ for the weight `${prefix}.${name}.weight` of shape (out, in). */
+export function project(c: LayerContext, x: Tensor, name: string): Tensor {
+  const W = param(c, `${name}.weight`);
+  const [outF, inF] = W.shape;
+  return op.linear(c.g, x, W, c.B * c.T, inF, outF);
+}
+
+/** The spec's norm (RMSNorm or LayerNorm) with parameters `${name}.weight` (and `.bias`). */
+export function norm(c: Omit<LayerContext, 'prefix'>, name: string, x: Tensor): Tensor {
+  const { g, p, spec } = c;
+  const R = c.B * c.T;
+  const w = p.get(`${name}.weight`);
+  return spec.norm === 'layernorm'
+    ? op.layernorm(g, x, w, p.get(`${name}.bias`), R, spec.width, spec.normEps)
+    : op.rmsnorm(g, x, w, R, spec.width, spec.normEps);
+}
