@@ -1,0 +1,86 @@
+// Mixer activations: GPU vs CPU reference (partial n, accumulate both ways), CPU backwards by FD.
+import { describe, it } from 'vitest';
+import { Rng } from '../data/rng';
+import type { KernelDef } from './backend';
+import type { ActivationBackwardArgs, UnaryArgs } from './elementwise';
+import { checkGradient, compareBackends, randn, type Case } from './testing';
+import * as act from './activations';
+
+const CASES = 56;
+
+/** Case c: n elements of tensors of `size` ≥ n (the tail must stay), accumulating on odd cases. */
+function shape(rng: Rng, c: number) {
+  const n = c < 4 ? [1, 255, 257, 3001][c] : 1 + rng.int(2000);
+  const partial = c % 5 === 4;
+  return { n, size: partial ? n + 1 + rng.int(40) : n, accumulate: c % 2 === 1, partial };
+}
+
+function unaryCases(rng: Rng, std: number): Case<UnaryArgs>[] {
+  return Array.from({ length: CASES }, (_, c) => {
+    const { n, size, accumulate, partial } = shape(rng, c);
+    return {
+      label: JSON.stringify({ n, size, accumulate }),
+      inputs: { x: randn(rng, size, std) },
+      outputs: { out: randn(rng, size) },
+      args: (t) => ({ out: t.out, x: t.x, n: partial ? n : undefined, accumulate }),
+    };
+  });
+}
+
+function backwardCases(rng: Rng): Case<ActivationBackwardArgs>[] {
+  return Array.from({ length: CASES }, (_, c) => {
+    const { n, size, accumulate, partial } = shape(rng, c);
+    return {
+      label: JSON.stringify({ n, size, accumulate }),
+      inputs: { x: randn(rng, size, 6), dy: randn(rng, size) },
+      outputs: { dx: randn(rng, size) },
+      args: (t) => ({ dx: t.dx, x: t.x, dy: t.dy, n: partial ? n : undefined, accumulate }),
+    };
+  });
+}
+
+describe('activations', () => {
+  const rng = new Rng(11);
+
+  it('softplus, sigmoid and exp match the CPU reference', async () => {
+    const ops: [KernelDef<UnaryArgs>, number][] = [
+      [act.softplus, 8],
+      [act.sigmoid, 6],
+      [act.exp, 2],
+    ];
+    for (const [op, std] of ops) await compareBackends(op, unaryCases(rng, std));
+  });
+
+  it('softplus and sigmoid backwards match the CPU reference', async () => {
+    await compareBackends(act.softplusBackward, backwardCases(rng));
+    await compareBackends(act.sigmoidBackward, backwardCases(rng));
+  });
+
+  it('backward references agree with finite differences', () => {
+    for (let c = 0; c < 6; c++) {
+      const n = 1 + rng.int(40);
+      const R = Float64Array.from(randn(rng, n));
+      const x = Float64Array.from(randn(rng, n, 3));
+      const dx = new Float64Array(n);
+      const loss = (forward: (out: Float64Array) => void) => () => {
+        const out = new Float64Array(n);
+        forward(out);
+        return out.reduce((s, v, i) => s + v * R[i], 0);
+      };
+      act.softplusBackwardRef(dx, x, R);
+      checkGradient(
+        loss((o) => act.softplusRef(o, x)),
+        x,
+        dx,
+        { label: 'softplus' },
+      );
+      act.sigmoidBackwardRef(dx, x, R);
+      checkGradient(
+        loss((o) => act.sigmoidRef(o, x)),
+        x,
+        dx,
+        { label: 'sigmoid' },
+      );
+    }
+  });
+});
