@@ -1,12 +1,7 @@
 // Attention backward, step 2: dK and dV for one 16-key tile of one (batch, kv head) per workgroup,
 // looping over the query heads of its GQA group and their visible query tiles; P is recomputed
 // from the saved logsumexp. dV = Pᵀ dO, dK = scale · dSᵀ Q with dS = P ⊙ (dO Vᵀ − D).
-struct Params {
-  T: u32, H: u32, Hkv: u32, Dh: u32,
-  window: u32, accumulate: u32,
-  scale: f32,
-}
-@group(0) @binding(0) var<uniform> p: Params;
+// Prepended: attention-common.wgsl, attention-backward-common.wgsl (Params, p, qc/doc/kc/vc, loads).
 @group(0) @binding(1) var<storage, read_write> dk: array<f32>; // (B, T, Hkv, Dh)
 @group(0) @binding(2) var<storage, read_write> dv: array<f32>; // (B, T, Hkv, Dh)
 @group(0) @binding(3) var<storage, read> q: array<f32>;        // (B, T, H, Dh)
@@ -17,33 +12,9 @@ struct Params {
 @group(0) @binding(8) var<storage, read> D: array<f32>;        // (B, H, T)
 
 const TILE = 16u;      // keys per workgroup = queries per step = head dims per chunk
-const MAX_CHUNKS = 8u; // Dh ≤ 128
 
-// 16 rows × one 16-dim chunk, padded to 17 so that reads down a column do not conflict.
-var<workgroup> qc: array<array<f32, 17>, 16>;  // [query][dim]
-var<workgroup> doc: array<array<f32, 17>, 16>; // [query][dim]
-var<workgroup> kc: array<array<f32, 17>, 16>;  // [key][dim]
-var<workgroup> vc: array<array<f32, 17>, 16>;  // [key][dim]
 var<workgroup> pt: array<array<f32, 17>, 16>;  // P [query][key]
 var<workgroup> dst: array<array<f32, 17>, 16>; // dS [query][key]
-
-// Elements outside the sequence (row ≥ T) or the head (d ≥ Dh) read as zero.
-fn loadQ(base: u32, row: u32, d: u32) -> f32 {
-  if (row >= p.T || d >= p.Dh) { return 0.0; }
-  return q[base + row * p.H * p.Dh + d];
-}
-fn loadDO(base: u32, row: u32, d: u32) -> f32 {
-  if (row >= p.T || d >= p.Dh) { return 0.0; }
-  return dO[base + row * p.H * p.Dh + d];
-}
-fn loadK(base: u32, row: u32, d: u32) -> f32 {
-  if (row >= p.T || d >= p.Dh) { return 0.0; }
-  return k[base + row * p.Hkv * p.Dh + d];
-}
-fn loadV(base: u32, row: u32, d: u32) -> f32 {
-  if (row >= p.T || d >= p.Dh) { return 0.0; }
-  return v[base + row * p.Hkv * p.Dh + d];
-}
 
 // Thread (r, c): score of key r and query c; gradient dims c + 16·chunk of key r.
 @compute @workgroup_size(16, 16)

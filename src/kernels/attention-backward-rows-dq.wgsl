@@ -1,10 +1,5 @@
 // Attention backward dQ, rows variant: one invocation per (batch, head, query) streams its visible keys.
-struct Params {
-  n: u32, T: u32, H: u32, Hkv: u32, Dh: u32,
-  window: u32, accumulate: u32,
-  scale: f32,
-}
-@group(0) @binding(0) var<uniform> p: Params;
+// Prepended: attention-rows-common.wgsl, attention-backward-rows-common.wgsl (Params, p, chunk reads).
 @group(0) @binding(1) var<storage, read_write> dq: array<vec4f>; // (B, T, H, Dh)
 @group(0) @binding(2) var<storage, read> q: array<vec4f>;        // (B, T, H, Dh)
 @group(0) @binding(3) var<storage, read> k: array<vec4f>;        // (B, T, Hkv, Dh)
@@ -12,42 +7,6 @@ struct Params {
 @group(0) @binding(5) var<storage, read> dO: array<vec4f>;       // (B, T, H, Dh)
 @group(0) @binding(6) var<storage, read> lse: array<f32>;        // (B, H, T)
 @group(0) @binding(7) var<storage, read> D: array<f32>;          // (B, H, T)
-
-override NV: u32 = 32u;    // vec4 chunks per head row, ⌈Dh/4⌉; the host unrolls `c < NV` loops
-override VEC: bool = true; // Dh % 4 == 0: every row starts on a vec4
-const MAX_NV = 32u;        // Dh ≤ 128
-const WG = 64u;
-
-// Chunk c (dims 4c..4c+3) of the row starting at element `base`; dims ≥ Dh read as zero.
-fn mask(c: u32) -> vec4<bool> { return vec4u(c * 4u) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.Dh); }
-fn qChunk(base: u32, c: u32) -> vec4f {
-  let i = base + c * 4u;
-  if (VEC) { return q[i >> 2u]; }
-  let x = vec4f(q[i >> 2u][i & 3u], q[(i + 1u) >> 2u][(i + 1u) & 3u],
-                q[(i + 2u) >> 2u][(i + 2u) & 3u], q[(i + 3u) >> 2u][(i + 3u) & 3u]);
-  return select(vec4f(0.0), x, mask(c));
-}
-fn dOChunk(base: u32, c: u32) -> vec4f {
-  let i = base + c * 4u;
-  if (VEC) { return dO[i >> 2u]; }
-  let x = vec4f(dO[i >> 2u][i & 3u], dO[(i + 1u) >> 2u][(i + 1u) & 3u],
-                dO[(i + 2u) >> 2u][(i + 2u) & 3u], dO[(i + 3u) >> 2u][(i + 3u) & 3u]);
-  return select(vec4f(0.0), x, mask(c));
-}
-fn kChunk(base: u32, c: u32) -> vec4f {
-  let i = base + c * 4u;
-  if (VEC) { return k[i >> 2u]; }
-  let x = vec4f(k[i >> 2u][i & 3u], k[(i + 1u) >> 2u][(i + 1u) & 3u],
-                k[(i + 2u) >> 2u][(i + 2u) & 3u], k[(i + 3u) >> 2u][(i + 3u) & 3u]);
-  return select(vec4f(0.0), x, mask(c));
-}
-fn vChunk(base: u32, c: u32) -> vec4f {
-  let i = base + c * 4u;
-  if (VEC) { return v[i >> 2u]; }
-  let x = vec4f(v[i >> 2u][i & 3u], v[(i + 1u) >> 2u][(i + 1u) & 3u],
-                v[(i + 2u) >> 2u][(i + 2u) & 3u], v[(i + 3u) >> 2u][(i + 3u) & 3u]);
-  return select(vec4f(0.0), x, mask(c));
-}
 
 // P_tj = exp(scale·q·k_j − lse_t) recomputed, dS_tj = P_tj (dO_t·v_j − D_t); dq_t = scale·Σ_j dS_tj k_j.
 @compute @workgroup_size(WG)

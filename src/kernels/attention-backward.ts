@@ -16,11 +16,19 @@ import {
   type AttentionSizes,
 } from './attention';
 import { ATTENTION_ROWS_WG, rowsKernel } from './attention-rows';
+import common from './attention-common.wgsl?raw';
+import backwardCommon from './attention-backward-common.wgsl?raw';
 import dotCode from './attention-backward-dot.wgsl?raw';
 import dkvCode from './attention-backward-dkv.wgsl?raw';
 import dqCode from './attention-backward-dq.wgsl?raw';
+import rowsCommon from './attention-rows-common.wgsl?raw';
+import rowsBackwardCommon from './attention-backward-rows-common.wgsl?raw';
 import rowsDkvCode from './attention-backward-rows-dkv.wgsl?raw';
 import rowsDqCode from './attention-backward-rows-dq.wgsl?raw';
+
+/** What the backward kernels of each variant share, prepended to their own code. */
+const tiledShared = common + backwardCommon;
+const rowsShared = rowsCommon + rowsBackwardCommon;
 
 export interface AttentionBackwardArgs extends AttentionSizes {
   dq: Tensor; // (B, T, H, Dh)
@@ -107,14 +115,14 @@ function gradientSteps(gpu: Gpu, a: AttentionBackwardArgs, D: GPUBuffer): GpuSte
   if (attentionVariant(gpu, a) === 'rows') {
     return [
       prepareDispatch(gpu, {
-        kernel: rowsKernel('attentionBackwardRowsDkv', rowsDkvCode, Dh),
+        kernel: rowsKernel('attentionBackwardRowsDkv', rowsShared + rowsDkvCode, Dh),
         buffers: dkvBuffers,
         u32: [B * Hkv * T, T, H, Hkv, Dh, window, acc],
         f32: [scale],
         workgroups: grid(B * Hkv * T, ATTENTION_ROWS_WG),
       }),
       prepareDispatch(gpu, {
-        kernel: rowsKernel('attentionBackwardRowsDq', rowsDqCode, Dh),
+        kernel: rowsKernel('attentionBackwardRowsDq', rowsShared + rowsDqCode, Dh),
         buffers: dqBuffers,
         u32: [B * H * T, T, H, Hkv, Dh, window, acc],
         f32: [scale],
@@ -126,14 +134,14 @@ function gradientSteps(gpu: Gpu, a: AttentionBackwardArgs, D: GPUBuffer): GpuSte
   const u32 = [T, H, Hkv, Dh, window, acc];
   return [
     prepareDispatch(gpu, {
-      kernel: { name: 'attentionBackwardDkv', code: dkvCode },
+      kernel: { name: 'attentionBackwardDkv', code: tiledShared + dkvCode },
       buffers: dkvBuffers,
       u32,
       f32: [scale],
       workgroups: [tiles, Hkv, B],
     }),
     prepareDispatch(gpu, {
-      kernel: { name: 'attentionBackwardDq', code: dqCode },
+      kernel: { name: 'attentionBackwardDq', code: tiledShared + dqCode },
       buffers: dqBuffers,
       u32,
       f32: [scale],

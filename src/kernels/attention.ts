@@ -7,7 +7,9 @@ import type { KernelDef } from './backend';
 import { grid, prepareDispatch } from './dispatch';
 import type { Tensor } from './tensor';
 import { ATTENTION_ROWS_WG, rowsKernel } from './attention-rows';
+import common from './attention-common.wgsl?raw';
 import tiledCode from './attention.wgsl?raw';
+import rowsCommon from './attention-rows-common.wgsl?raw';
 import rowsCode from './attention-rows.wgsl?raw';
 
 /** Largest head size the kernels hold (tiled: 8 chunks of 16 dims; rows: 32 vec4 per row). */
@@ -140,7 +142,7 @@ export const attention: KernelDef<AttentionArgs> = {
     const buffers = [args.o, args.lse, args.q, args.k, args.v];
     if (attentionVariant(gpu, args) === 'rows') {
       return prepareDispatch(gpu, {
-        kernel: rowsKernel('attentionRows', rowsCode, Dh),
+        kernel: rowsKernel('attentionRows', rowsCommon + rowsCode, Dh),
         buffers,
         u32: [B * H * T, T, H, Hkv, Dh, window],
         f32: [scale],
@@ -148,7 +150,7 @@ export const attention: KernelDef<AttentionArgs> = {
       });
     }
     return prepareDispatch(gpu, {
-      kernel: { name: 'attention', code: tiledCode },
+      kernel: { name: 'attention', code: common + tiledCode },
       buffers,
       u32: [T, H, Hkv, Dh, window],
       f32: [scale],

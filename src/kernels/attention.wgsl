@@ -1,5 +1,6 @@
 // Flash attention forward: one 16-query tile of one (batch, head) per workgroup, 16-key tiles staged
 // in workgroup memory, online softmax, causal + optional sliding window, GQA; saves the row logsumexp.
+// Prepended: attention-common.wgsl (MAX_CHUNKS, q/k/v loads).
 struct Params {
   T: u32, H: u32, Hkv: u32, Dh: u32,
   window: u32,
@@ -13,27 +14,12 @@ struct Params {
 @group(0) @binding(5) var<storage, read> v: array<f32>;         // (B, T, Hkv, Dh)
 
 const TILE = 16u;     // queries per workgroup = keys per step = head dims per chunk
-const MAX_CHUNKS = 8u; // Dh ≤ 128
 const NEG = -1e30;    // −∞ that keeps exp(NEG − NEG) finite
 
 var<workgroup> qs: array<array<f32, 128>, 16>; // the query tile, all of Dh
 var<workgroup> kc: array<array<f32, 17>, 16>;  // 16 keys × one 16-dim chunk (padded: read by column)
 var<workgroup> vc: array<array<f32, 16>, 16>;  // 16 values × one 16-dim chunk
 var<workgroup> ps: array<array<f32, 17>, 16>;  // scores, then probabilities, [query][key]
-
-// Elements outside the sequence (row ≥ T) or the head (d ≥ Dh) read as zero.
-fn loadQ(base: u32, row: u32, d: u32) -> f32 {
-  if (row >= p.T || d >= p.Dh) { return 0.0; }
-  return q[base + row * p.H * p.Dh + d];
-}
-fn loadK(base: u32, row: u32, d: u32) -> f32 {
-  if (row >= p.T || d >= p.Dh) { return 0.0; }
-  return k[base + row * p.Hkv * p.Dh + d];
-}
-fn loadV(base: u32, row: u32, d: u32) -> f32 {
-  if (row >= p.T || d >= p.Dh) { return 0.0; }
-  return v[base + row * p.Hkv * p.Dh + d];
-}
 
 // Thread (r, c): score of query r and key c; output dims c + 16·chunk of query r.
 @compute @workgroup_size(16, 16)

@@ -6,9 +6,7 @@ struct Params { rows: u32, V: u32 }
 @group(0) @binding(2) var<storage, read> rowLoss: array<f32>;
 @group(0) @binding(3) var<storage, read> targets: array<i32>;
 
-const WG = 256u;
-var<workgroup> sums: array<f32, WG>;
-var<workgroup> counts: array<u32, WG>;
+// Prepended: reduce-common.wgsl (WG, workgroupSumCount).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -19,19 +17,10 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     let t = targets[i];
     c += u32(t >= 0 && u32(t) < p.V);
   }
-  sums[lid] = s;
-  counts[lid] = c;
-  workgroupBarrier();
-  for (var k = WG / 2u; k > 0u; k >>= 1u) {
-    if (lid < k) {
-      sums[lid] += sums[lid + k];
-      counts[lid] += counts[lid + k];
-    }
-    workgroupBarrier();
-  }
+  let total = workgroupSumCount(lid, s, c);
   if (lid == 0u) {
-    let n = counts[0];
-    loss[0] = select(0.0, sums[0] / f32(n), n > 0u);
+    let n = total.count;
+    loss[0] = select(0.0, total.sum / f32(n), n > 0u);
     loss[1] = f32(n);
   }
 }

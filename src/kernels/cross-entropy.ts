@@ -5,6 +5,7 @@ import { grid, prepareDispatch, sequence } from './dispatch';
 import type { Tensor } from './tensor';
 import rowsCode from './cross-entropy.wgsl?raw';
 import meanCode from './cross-entropy-mean.wgsl?raw';
+import reduceCommon from './reduce-common.wgsl?raw';
 import backwardCode from './cross-entropy-backward.wgsl?raw';
 
 export interface CrossEntropyArgs {
@@ -153,7 +154,7 @@ export const crossEntropy: KernelDef<CrossEntropyArgs> = {
         workgroups: grid(Math.ceil(args.rows / (256 / L)), 1),
       }),
       prepareDispatch(gpu, {
-        kernel: { name: 'crossEntropy mean', code: meanCode },
+        kernel: { name: 'crossEntropy mean', code: reduceCommon + meanCode },
         buffers: [args.loss, args.rowLoss, args.targets],
         u32,
         workgroups: [1],

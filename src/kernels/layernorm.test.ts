@@ -3,6 +3,7 @@
 import { describe, it } from 'vitest';
 import { Rng } from '../data/rng';
 
+import { NORM_EPS as EPS, normDxTolerance as dxTolerance, normInput, normCases } from './norm-cases';
 import { checkGradient, compareBackends, randn, type Case } from './testing';
 import {
   layernorm,
@@ -13,64 +14,34 @@ import {
   type LayernormBackwardArgs,
 } from './layernorm';
 
-const WIDTHS = [1, 3, 7, 65, 257, 32, 256, 1000];
-const CASES = 56;
-const EPS = 1e-5;
-
-/** Case c's shape: rows = 1 first, then some large row counts (many rows per dweight block); the last
- *  case has more than 65535 rows (a 2-D grid of workgroups). */
-function shape(rng: Rng, c: number): { rows: number; D: number } {
-  if (c === CASES - 1) return { rows: 65537, D: 1 };
-  const D = c < WIDTHS.length * 2 ? WIDTHS[c % WIDTHS.length] : 1 + rng.int(400);
-  const rows = c < WIDTHS.length ? 1 : c % 7 === 0 ? 513 + rng.int(1500) : 1 + rng.int(40);
-  return { rows: D > 256 && rows > 40 ? 40 : rows, D };
-}
-
 /** x with a per-row offset and scale, so rows differ in mean and variance. */
-function input(rng: Rng, rows: number, D: number): Float32Array {
-  const x = randn(rng, rows * D);
-  for (let r = 0; r < rows; r++) {
-    const [shift, scale] = [3 * rng.normal(), 0.2 + 3 * rng.next()];
-    for (let i = 0; i < D; i++) x[r * D + i] = shift + scale * x[r * D + i];
-  }
-  return x;
-}
-
-/** dx is rstd times a difference of O(dy·w) terms, and GPUs may fuse multiply-adds (NVIDIA does):
- *  its rounding error grows with rstd, up to 1/√eps for D = 1. */
-function dxTolerance(rstd: Float32Array): number {
-  return 1e-6 * rstd.reduce((m, v) => Math.max(m, v), 10);
-}
+const input = (rng: Rng, rows: number, D: number) => normInput(rng, rows, D, 3);
 
 describe('layernorm', () => {
   const rng = new Rng(12);
 
   it('forward matches the CPU reference', async () => {
-    const cases = Array.from({ length: CASES }, (_, c): Case<LayernormArgs> => {
-      const { rows, D } = shape(rng, c);
-      return {
-        label: JSON.stringify({ rows, D }),
-        inputs: { x: input(rng, rows, D), weight: randn(rng, D), bias: randn(rng, D) },
-        outputs: { out: randn(rng, rows * D), mean: randn(rng, rows), rstd: randn(rng, rows) },
-        args: (t) => ({
-          out: t.out,
-          mean: t.mean,
-          rstd: t.rstd,
-          x: t.x,
-          weight: t.weight,
-          bias: t.bias,
-          rows,
-          D,
-          eps: EPS,
-        }),
-      };
-    });
+    const cases = normCases(rng, (rows, D): Case<LayernormArgs> => ({
+      label: JSON.stringify({ rows, D }),
+      inputs: { x: input(rng, rows, D), weight: randn(rng, D), bias: randn(rng, D) },
+      outputs: { out: randn(rng, rows * D), mean: randn(rng, rows), rstd: randn(rng, rows) },
+      args: (t) => ({
+        out: t.out,
+        mean: t.mean,
+        rstd: t.rstd,
+        x: t.x,
+        weight: t.weight,
+        bias: t.bias,
+        rows,
+        D,
+        eps: EPS,
+      }),
+    }));
     await compareBackends(layernorm, cases);
   });
 
   it('backward matches the CPU reference', async () => {
-    const cases = Array.from({ length: CASES }, (_, c): Case<LayernormBackwardArgs> => {
-      const { rows, D } = shape(rng, c);
+    const cases = normCases(rng, (rows, D, c): Case<LayernormBackwardArgs> => {
       const x = input(rng, rows, D);
       const weight = randn(rng, D);
       const [mean, rstd] = [new Float32Array(rows), new Float32Array(rows)];

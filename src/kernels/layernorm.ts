@@ -2,11 +2,19 @@
 // per-row mean and rstd. Backward writes dx (a workgroup per row), dweight and dbias (two-pass column
 // sums: per-block partials, then a fixed-order sum).
 import type { KernelDef } from './backend';
-import { grid, prepareDispatch, withScratch } from './dispatch';
-import { checkSizes, prepareColumnSum, rowsPerBlock, type Floats } from './elementwise';
-import { rowWorkgroup } from './rmsnorm';
+import { withScratch } from './dispatch';
+import { checkSizes, prepareColumnSum, type Floats } from './elementwise';
+import {
+  checkNorm,
+  normCode,
+  prepareNormBackward,
+  prepareNormForward,
+  type NormBackwardOptions,
+} from './norm-common';
 import type { Tensor } from './tensor';
-import code from './layernorm.wgsl?raw';
+import own from './layernorm.wgsl?raw';
+
+const code = normCode(own);
 
 export interface LayernormArgs {
   out: Tensor;
@@ -22,7 +30,7 @@ export interface LayernormArgs {
   eps: number;
 }
 
-export interface LayernormBackwardArgs {
+export interface LayernormBackwardArgs extends NormBackwardOptions {
   dx: Tensor;
   dweight: Tensor;
   dbias: Tensor;
@@ -31,12 +39,6 @@ export interface LayernormBackwardArgs {
   mean: Tensor;
   rstd: Tensor;
   dy: Tensor;
-  rows: number;
-  D: number;
-  /** dx += instead of dx =. */
-  accumulate?: boolean;
-  /** dweight, dbias += instead of = (their own flag: a parameter's first contribution may come later). */
-  accumulateParams?: boolean;
 }
 
 type Vals = ArrayLike<number>;
@@ -76,7 +78,7 @@ export function layernormBackwardRef(
   dy: Vals,
   rows: number,
   D: number,
-  o: { accumulate?: boolean; accumulateParams?: boolean } = {},
+  o: Omit<NormBackwardOptions, 'rows' | 'D'> = {},
 ): void {
   const dw = new Float64Array(D);
   const db = new Float64Array(D);
@@ -105,9 +107,7 @@ export function layernormBackwardRef(
 }
 
 function check(name: string, a: LayernormArgs | LayernormBackwardArgs, perElement: Tensor[]): void {
-  checkSizes(name, a.rows * a.D, perElement);
-  checkSizes(name, a.D, [a.weight]);
-  checkSizes(name, a.rows, [a.mean, a.rstd]);
+  checkNorm(name, a, perElement, [a.mean, a.rstd]);
 }
 
 export const layernorm: KernelDef<LayernormArgs> = {
@@ -121,13 +121,7 @@ export const layernorm: KernelDef<LayernormArgs> = {
   gpu(gpu, a) {
     check('layernorm', a, [a.out, a.x]);
     checkSizes('layernorm', a.D, [a.bias]);
-    return prepareDispatch(gpu, {
-      kernel: { name: 'layernorm', code, entry: 'forward', constants: { WG: rowWorkgroup(a.D) } },
-      buffers: [a.out, a.mean, a.rstd, a.x, a.bias, a.weight],
-      u32: [a.rows, a.D, 0, 0],
-      f32: [a.eps],
-      workgroups: grid(a.rows, 1),
-    });
+    return prepareNormForward(gpu, 'layernorm', code, [a.out, a.mean, a.rstd, a.x, a.bias, a.weight], a);
   },
 };
 
@@ -154,23 +148,15 @@ export const layernormBackward: KernelDef<LayernormBackwardArgs> = {
   gpu(gpu, a) {
     check('layernormBackward', a, [a.dx, a.x, a.dy]);
     checkSizes('layernormBackward', a.D, [a.dweight, a.dbias]);
-    const per = rowsPerBlock(a.rows);
-    const blocks = Math.ceil(a.rows / per);
-    const partials = gpu.pool.acquire(blocks * 2 * a.D * 4, 'layernorm dweight/dbias partials');
-    const u32 = [a.rows, a.D, per, a.accumulate ? 1 : 0];
-    const dxStep = prepareDispatch(gpu, {
-      kernel: { name: 'layernormBackward', code, entry: 'backward', constants: { WG: rowWorkgroup(a.D) } },
-      buffers: [a.dx, a.dy, a.mean, a.x, a.rstd, a.weight],
-      u32,
-      f32: [0],
-      workgroups: grid(a.rows, 1),
-    });
-    const partialStep = prepareDispatch(gpu, {
-      kernel: { name: 'layernormBackward.dparams', code, entry: 'dparams' },
-      buffers: [partials, a.dy, a.mean, a.x, a.rstd],
-      u32,
-      f32: [0],
-      workgroups: [Math.ceil(a.D / 64), blocks],
+    const { steps, partials, blocks } = prepareNormBackward(gpu, {
+      name: 'layernormBackward',
+      code,
+      a,
+      dxBuffers: [a.dx, a.dy, a.mean, a.x, a.rstd, a.weight],
+      paramEntry: 'dparams',
+      paramBuffers: [a.dy, a.mean, a.x, a.rstd],
+      sums: 2,
+      label: 'layernorm dweight/dbias partials',
     });
     const sum = (out: Tensor, offset: number) =>
       prepareColumnSum(gpu, out, partials, {
@@ -180,6 +166,6 @@ export const layernormBackward: KernelDef<LayernormBackwardArgs> = {
         offset,
         accumulate: a.accumulateParams,
       });
-    return withScratch(gpu, [dxStep, partialStep, sum(a.dweight, 0), sum(a.dbias, a.D)], [partials]);
+    return withScratch(gpu, [...steps, sum(a.dweight, 0), sum(a.dbias, a.D)], [partials]);
   },
 };

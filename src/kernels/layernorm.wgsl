@@ -2,8 +2,8 @@
 // saved per row. forward (two-pass mean/variance) and backward (dx): one workgroup per row.
 // dparams: one invocation per (block of rows, column) writes partial dweight and dbias sums, which
 // sumRows' kernel then adds in fixed order.
-struct Params { rows: u32, D: u32, rowsPerBlock: u32, accumulate: u32, eps: f32 }
-@group(0) @binding(0) var<uniform> p: Params;
+// Prepended: norm-common.wgsl (Params, p, dx, dy, partials, WG, rowSum, rowOf, storeDx, blockRows).
+alias Sum = vec2f; // rowSum adds two sums at once
 @group(0) @binding(4) var<storage, read> x: array<f32>;
 @group(0) @binding(6) var<storage, read> weight: array<f32>;
 // forward: y, meanOut, rstdOut, x, bias, weight
@@ -11,32 +11,9 @@ struct Params { rows: u32, D: u32, rowsPerBlock: u32, accumulate: u32, eps: f32 
 @group(0) @binding(2) var<storage, read_write> meanOut: array<f32>;
 @group(0) @binding(3) var<storage, read_write> rstdOut: array<f32>;
 @group(0) @binding(5) var<storage, read> bias: array<f32>;
-// backward: dx, dy, mean, x, rstd, weight; dparams: partials, dy, mean, x, rstd
-@group(0) @binding(1) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
+// backward: dx, dy, mean, x, rstd, weight; dparams: partials (blocks, 2, D: dweight, dbias), dy, mean, x, rstd
 @group(0) @binding(3) var<storage, read> mean: array<f32>;
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
-@group(0) @binding(1) var<storage, read_write> partials: array<f32>; // (blocks, 2, D): dweight, dbias
-
-override WG: u32 = 256; // a power of two
-var<workgroup> red: array<vec2f, WG>;
-
-// Sums of v over the workgroup (tree in workgroup memory, fixed order).
-fn rowSum(v: vec2f, lid: u32) -> vec2f {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier();
-  return total;
-}
-
-fn rowOf(wg: vec3u, nwg: vec3u) -> u32 {
-  return wg.x + wg.y * nwg.x;
-}
 
 @compute @workgroup_size(WG)
 fn forward(
@@ -86,7 +63,7 @@ fn backward(
   for (var i = lid; i < p.D; i += WG) {
     let xh = (x[base + i] - mu) * r;
     let v = r * (dy[base + i] * weight[i] - m.x - xh * m.y);
-    if (p.accumulate == 1u) { dx[base + i] += v; } else { dx[base + i] = v; }
+    storeDx(base + i, v);
   }
 }
 
@@ -96,11 +73,10 @@ fn dparams(@builtin(global_invocation_id) gid: vec3u) {
   let c = gid.x;
   let blk = gid.y;
   if (c >= p.D) { return; }
-  let r0 = blk * p.rowsPerBlock;
-  let r1 = min(p.rows, r0 + p.rowsPerBlock);
+  let rs = blockRows(blk);
   var dw = 0.0;
   var db = 0.0;
-  for (var r = r0; r < r1; r++) {
+  for (var r = rs.x; r < rs.y; r++) {
     let g = dy[r * p.D + c];
     dw += g * (x[r * p.D + c] - mean[r]) * rstd[r];
     db += g;

@@ -7,11 +7,9 @@ struct Params { count: u32 }
 @group(0) @binding(3) var<storage, read> partials: array<u32>;
 @group(0) @binding(4) var<storage, read> loss: array<f32>;
 
-const WG = 256u;
+// Prepended: reduce-common.wgsl (WG, workgroupSumCount).
 const EXP = 0x7f800000u; // exponent bits: all set ⇔ NaN or ±Inf
 const NAN = 0x7fc00000u;
-var<workgroup> sums: array<f32, WG>;
-var<workgroup> bad: array<u32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32) {
@@ -23,20 +21,10 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     flag |= u32(nonFinite);
     s += bitcast<f32>(select(b, 0u, nonFinite));
   }
-  sums[lid] = s;
-  bad[lid] = flag;
-  workgroupBarrier();
-  for (var k = WG / 2u; k > 0u; k >>= 1u) {
-    if (lid < k) {
-      sums[lid] += sums[lid + k];
-      bad[lid] |= bad[lid + k];
-    }
-    workgroupBarrier();
-  }
+  let total = workgroupSumCount(lid, s, flag); // count: invocations that met a non-finite partial
   if (lid == 0u) {
-    let total = sums[0];
-    let nonFinite = bad[0] != 0u || (bitcast<u32>(total) & EXP) == EXP;
-    let n = sqrt(total);
+    let nonFinite = total.count != 0u || (bitcast<u32>(total.sum) & EXP) == EXP;
+    let n = sqrt(total.sum);
     norm[0] = select(bitcast<u32>(n), NAN, nonFinite);
     stats[1] += 1.0;
     stats[2] += loss[0];

@@ -3,6 +3,7 @@
 import type { KernelDef } from './backend';
 import { prepareDispatch, sequence } from './dispatch';
 import type { Tensor } from './tensor';
+import common from './reduce-common.wgsl?raw';
 import partialsCode from './reduce.wgsl?raw';
 import normCode from './reduce-norm.wgsl?raw';
 
@@ -111,7 +112,7 @@ export const gradNorm: KernelDef<GradNormArgs> = {
       }
       steps.push(
         prepareDispatch(gpu, {
-          kernel: { name: 'gradNorm partials', code: partialsCode },
+          kernel: { name: 'gradNorm partials', code: common + partialsCode },
           // Unused slots repeat the first tensor: every binding of the layout must be bound.
           buffers: [args.scratch, ...Array.from({ length: SLOTS }, (_, i) => group[i] ?? group[0])],
           u32: [...words(group.map((g) => g.size)), ...words(groups), ...words(offsets)],
@@ -121,7 +122,7 @@ export const gradNorm: KernelDef<GradNormArgs> = {
     }
     steps.push(
       prepareDispatch(gpu, {
-        kernel: { name: 'gradNorm', code: normCode },
+        kernel: { name: 'gradNorm', code: common + normCode },
         buffers: [args.norm, args.stats, args.scratch, args.loss],
         u32: [offset],
         workgroups: [1],

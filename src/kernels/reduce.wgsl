@@ -14,11 +14,9 @@ struct Params {
 @group(0) @binding(6) var<storage, read> g4: array<vec4f>;
 @group(0) @binding(7) var<storage, read> g5: array<vec4f>;
 
-const WG = 256u;
+// Prepended: reduce-common.wgsl (WG, workgroupSumCount).
 const EXP = 0x7f800000u; // exponent bits: all set ⇔ NaN or ±Inf
 const NAN = 0x7fc00000u;
-var<workgroup> sums: array<f32, WG>;
-var<workgroup> bad: array<u32, WG>;
 
 fn load(slot: u32, i: u32) -> vec4f {
   switch slot {
@@ -48,17 +46,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: 
     flag |= u32(any((bitcast<vec4u>(x) & vec4u(EXP)) == vec4u(EXP)));
     s += dot(x, x);
   }
-  sums[lid] = s;
-  bad[lid] = flag;
-  workgroupBarrier();
-  for (var k = WG / 2u; k > 0u; k >>= 1u) {
-    if (lid < k) {
-      sums[lid] += sums[lid + k];
-      bad[lid] |= bad[lid + k];
-    }
-    workgroupBarrier();
-  }
+  let total = workgroupSumCount(lid, s, flag); // count: invocations that met a non-finite element
   if (lid == 0u) {
-    partials[p.offset[slot / 4u][slot % 4u] + wg.x] = select(bitcast<u32>(sums[0]), NAN, bad[0] != 0u);
+    partials[p.offset[slot / 4u][slot % 4u] + wg.x] = select(bitcast<u32>(total.sum), NAN, total.count != 0u);
   }
 }

@@ -1,40 +1,17 @@
 // RMSNorm over rows of width D: y = x·rstd·w with rstd = 1/√(mean(x²) + eps), saved per row.
 // forward and backward (dx): one workgroup per row. dweight: one invocation per (block of rows,
 // column) writes a partial sum; sumRows' kernel then adds the partials in fixed order.
-struct Params { rows: u32, D: u32, rowsPerBlock: u32, accumulate: u32, eps: f32 }
-@group(0) @binding(0) var<uniform> p: Params;
+// Prepended: norm-common.wgsl (Params, p, dx, dy, partials, WG, rowSum, rowOf, storeDx, blockRows).
+alias Sum = f32;
 @group(0) @binding(3) var<storage, read> x: array<f32>;
 // forward: y, rstdOut, x, weight
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> rstdOut: array<f32>;
 @group(0) @binding(4) var<storage, read> weight: array<f32>;
 // backward: dx, dy, x, weight, rstd
-@group(0) @binding(1) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
 // dweight: partials (blocks, D), dy, x, rstd (bound 4th here: this entry has no weight)
-@group(0) @binding(1) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(4) var<storage, read> rowRstd: array<f32>;
-
-override WG: u32 = 256; // a power of two
-var<workgroup> red: array<f32, WG>;
-
-// Sum of v over the workgroup (tree in workgroup memory, fixed order).
-fn rowSum(v: f32, lid: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (lid < s) { red[lid] += red[lid + s]; }
-    workgroupBarrier();
-  }
-  let total = red[0];
-  workgroupBarrier();
-  return total;
-}
-
-fn rowOf(wg: vec3u, nwg: vec3u) -> u32 {
-  return wg.x + wg.y * nwg.x;
-}
 
 @compute @workgroup_size(WG)
 fn forward(
@@ -75,7 +52,7 @@ fn backward(
   let m = rowSum(dot, lid) * r / f32(p.D); // mean(g ⊙ x̂)
   for (var i = lid; i < p.D; i += WG) {
     let v = r * (dy[base + i] * weight[i] - x[base + i] * r * m);
-    if (p.accumulate == 1u) { dx[base + i] += v; } else { dx[base + i] = v; }
+    storeDx(base + i, v);
   }
 }
 
@@ -85,10 +62,9 @@ fn dweight(@builtin(global_invocation_id) gid: vec3u) {
   let c = gid.x;
   let blk = gid.y;
   if (c >= p.D) { return; }
-  let r0 = blk * p.rowsPerBlock;
-  let r1 = min(p.rows, r0 + p.rowsPerBlock);
+  let rs = blockRows(blk);
   var s = 0.0;
-  for (var r = r0; r < r1; r++) {
+  for (var r = rs.x; r < rs.y; r++) {
     s += dy[r * p.D + c] * x[r * p.D + c] * rowRstd[r];
   }
   partials[blk * p.D + c] = s;

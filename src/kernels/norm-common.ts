@@ -1,0 +1,101 @@
+// Shared by the row norms (layernorm, rmsnorm): size checks, the WGSL prelude and step assembly.
+import type { Gpu } from '../gpu/device';
+import type { GpuStep } from './backend';
+import { grid, prepareDispatch } from './dispatch';
+import { checkSizes, rowsPerBlock } from './elementwise';
+import type { Tensor } from './tensor';
+import common from './norm-common.wgsl?raw';
+
+/** Workgroup size of the per-row kernels: a power of two (at most 256) giving each invocation about
+ *  four values of the row. Small workgroups also keep CPU emulation (SwiftShader) fast at barriers. */
+export function rowWorkgroup(D: number): number {
+  return Math.min(256, 2 ** Math.ceil(Math.log2(Math.ceil(D / 4))));
+}
+
+/** A norm's WGSL with the shared prelude (norm-common.wgsl) prepended. */
+export function normCode(own: string): string {
+  return common + own;
+}
+
+/** Sizes and flags of a norm's backward. */
+export interface NormBackwardOptions {
+  rows: number;
+  D: number;
+  /** dx += instead of dx =. */
+  accumulate?: boolean;
+  /** Parameter gradients += instead of = (their own flag: a parameter's first contribution may come later). */
+  accumulateParams?: boolean;
+}
+
+interface NormSizes {
+  rows: number;
+  D: number;
+  weight: Tensor;
+}
+
+/** Throws unless `perElement` hold rows·D values, weight D and `perRow` rows. */
+export function checkNorm(name: string, a: NormSizes, perElement: Tensor[], perRow: Tensor[]): void {
+  checkSizes(name, a.rows * a.D, perElement);
+  checkSizes(name, a.D, [a.weight]);
+  checkSizes(name, a.rows, perRow);
+}
+
+/** The forward dispatch (entry `forward`): one workgroup per row. */
+export function prepareNormForward(
+  gpu: Gpu,
+  name: string,
+  code: string,
+  buffers: Tensor[],
+  a: { rows: number; D: number; eps: number },
+): GpuStep {
+  return prepareDispatch(gpu, {
+    kernel: { name, code, entry: 'forward', constants: { WG: rowWorkgroup(a.D) } },
+    buffers,
+    u32: [a.rows, a.D, 0, 0],
+    f32: [a.eps],
+    workgroups: grid(a.rows, 1),
+  });
+}
+
+export interface NormBackwardSpec {
+  name: string;
+  code: string;
+  a: NormBackwardOptions;
+  /** Buffers of the dx entry `backward`. */
+  dxBuffers: Tensor[];
+  /** Entry writing the per-block parameter partials, and its buffers after the partials. */
+  paramEntry: string;
+  paramBuffers: Tensor[];
+  /** Parameters per column (dweight, dbias…): the partials hold (blocks, sums, D). */
+  sums: number;
+  /** Label of the partials buffer. */
+  label: string;
+}
+
+/** The dx step and the per-block partial step of a norm's backward; `partials` (scratch from the
+ *  pool) then holds `blocks` row blocks to be summed per column. */
+export function prepareNormBackward(
+  gpu: Gpu,
+  s: NormBackwardSpec,
+): { steps: GpuStep[]; partials: GPUBuffer; blocks: number } {
+  const { a } = s;
+  const per = rowsPerBlock(a.rows);
+  const blocks = Math.ceil(a.rows / per);
+  const partials = gpu.pool.acquire(blocks * s.sums * a.D * 4, s.label);
+  const u32 = [a.rows, a.D, per, a.accumulate ? 1 : 0];
+  const dxStep = prepareDispatch(gpu, {
+    kernel: { name: s.name, code: s.code, entry: 'backward', constants: { WG: rowWorkgroup(a.D) } },
+    buffers: s.dxBuffers,
+    u32,
+    f32: [0],
+    workgroups: grid(a.rows, 1),
+  });
+  const partialStep = prepareDispatch(gpu, {
+    kernel: { name: `${s.name}.${s.paramEntry}`, code: s.code, entry: s.paramEntry },
+    buffers: [partials, ...s.paramBuffers],
+    u32,
+    f32: [0],
+    workgroups: [Math.ceil(a.D / 64), blocks],
+  });
+  return { steps: [dxStep, partialStep], partials, blocks };
+}
