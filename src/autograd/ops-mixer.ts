@@ -1,8 +1,17 @@
-// Differentiable mixer building blocks: conv1d, sliceCols, softplus, sigmoid, exp, mulSilu.
+// Differentiable mixer building blocks: conv1d, sliceCols, softplus, sigmoid, exp, mulSilu, silu, scale,
+// addCols, mulCols.
 import type { Graph } from './graph';
 import { swiglu } from './ops';
 import type { Tensor } from '../kernels/tensor';
-import { mul, sumRows } from '../kernels/elementwise';
+import {
+  add,
+  copy,
+  mul,
+  scale as scaleKernel,
+  silu as siluKernel,
+  siluBackward,
+  sumRows,
+} from '../kernels/elementwise';
 import { conv1d as conv1dKernel, conv1dBackwardInput, conv1dBackwardWeight } from '../kernels/conv1d';
 import { scatterCols, sliceCols as sliceColsKernel } from '../kernels/slice';
 import {
@@ -93,4 +102,62 @@ export function exp(g: Graph, x: Tensor): Tensor {
 /** y ⊙ silu(z) (Mamba's output gate): swiglu with z as the gate. */
 export function mulSilu(g: Graph, y: Tensor, z: Tensor): Tensor {
   return swiglu(g, z, y);
+}
+
+/** silu(x) = x·σ(x) (the short convolutions' activation). */
+export function silu(g: Graph, x: Tensor): Tensor {
+  const y = g.tensor(x.shape, `silu(${x.label})`);
+  g.forward(siluKernel, { out: y, x }, [y], [x]);
+  g.onBackward(() => {
+    const dy = g.grad(y);
+    const dx = g.gradTarget(x);
+    if (dy && dx) g.back(siluBackward, { dx: dx.grad, x, dy, accumulate: dx.accumulate });
+  });
+  return y;
+}
+
+/** s·x for a constant s. */
+export function scale(g: Graph, x: Tensor, s: number): Tensor {
+  const y = g.tensor(x.shape, `${s}·${x.label}`);
+  g.forward(scaleKernel, { out: y, x, s }, [y], [x]);
+  g.onBackward(() => {
+    const dy = g.grad(y);
+    const dx = g.gradTarget(x);
+    if (dy && dx) g.back(scaleKernel, { out: dx.grad, x: dy, s, accumulate: dx.accumulate });
+  });
+  return y;
+}
+
+/** x (rows, cols) + b (cols) on every row (a bias). */
+export function addCols(g: Graph, x: Tensor, b: Tensor, rows: number, cols: number): Tensor {
+  const y = g.tensor(x.shape, `${x.label}+${b.label}`);
+  g.forward(add, { out: y, a: x, b, cols }, [y], [x, b]);
+  g.onBackward(() => {
+    const dy = g.grad(y);
+    if (!dy) return;
+    const dx = g.gradTarget(x);
+    if (dx) g.back(copy, { out: dx.grad, x: dy, accumulate: dx.accumulate });
+    const db = g.gradTarget(b);
+    if (db) g.back(sumRows, { out: db.grad, x: dy, rows, cols, accumulate: db.accumulate });
+  });
+  return y;
+}
+
+/** x (rows, cols) ⊙ w (cols) on every row (a per-column scale). */
+export function mulCols(g: Graph, x: Tensor, w: Tensor, rows: number, cols: number): Tensor {
+  const y = g.tensor(x.shape, `${x.label}⊙${w.label}`);
+  g.forward(mul, { out: y, a: x, b: w, cols }, [y], [x, w]);
+  g.onBackward(() => {
+    const dy = g.grad(y);
+    if (!dy) return;
+    const dx = g.gradTarget(x);
+    if (dx) g.back(mul, { out: dx.grad, a: dy, b: w, cols, accumulate: dx.accumulate });
+    const dw = g.gradTarget(w);
+    if (dw) {
+      const prod = g.tensor(x.shape, `d${y.label}⊙${x.label}`);
+      g.back(mul, { out: prod, a: dy, b: x });
+      g.back(sumRows, { out: dw.grad, x: prod, rows, cols, accumulate: dw.accumulate });
+    }
+  });
+  return y;
 }

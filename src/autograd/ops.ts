@@ -60,6 +60,7 @@ export function add(g: Graph, a: Tensor, b: Tensor): Tensor {
   return y;
 }
 
+/** RMSNorm over rows of D; a weight that needs no gradient (a constant) gets its gradient discarded. */
 export function rmsnorm(g: Graph, x: Tensor, weight: Tensor, rows: number, D: number, eps: number): Tensor {
   const y = g.tensor([rows, D], `rmsnorm(${x.label})`);
   const rstd = g.tensor([rows], 'rstd');
@@ -68,8 +69,8 @@ export function rmsnorm(g: Graph, x: Tensor, weight: Tensor, rows: number, D: nu
     const dy = g.grad(y);
     if (!dy) return;
     const dx = g.gradTarget(x);
-    const dw = g.gradTarget(weight);
-    if (!dx || !dw) throw new Error('rmsnorm backward expects gradients for both its input and its weight.');
+    if (!dx) throw new Error('rmsnorm backward expects a gradient for its input.');
+    const dw = g.gradTarget(weight) ?? { grad: g.tensor([D], 'unused dweight'), accumulate: false };
     g.back(rmsnormBackward, {
       dx: dx.grad,
       dweight: dw.grad,

@@ -16,7 +16,10 @@ import type { ModelSpec } from './spec';
 const B = 2;
 const T = 7;
 const V = 11;
-/** Every path of the block code: GQA, pre- and post-norm, QK-norm, sliding window, SwiGLU and MLP. */
+/**
+ * Every path of the block code: GQA, pre- and post-norm, QK-norm, sliding window, SwiGLU and MLP, and
+ * Gated DeltaNet with β in (0, 2) and in (0, 1).
+ */
 const SPECS: Record<string, ModelSpec> = {
   'rmsnorm, tied, rope': resolveSpec({
     width: 16,
@@ -43,6 +46,20 @@ const SPECS: Record<string, ModelSpec> = {
     embedNorm: true,
     stack: [
       { blocks: [{ mixer: { kind: 'attention', heads: 2, rope: false }, channel: 'swiglu' }], repeat: 2 },
+    ],
+  }),
+  'gated deltanet hybrid': resolveSpec({
+    width: 16,
+    vocab: V,
+    contextLength: T,
+    stack: [
+      {
+        blocks: [
+          { mixer: { kind: 'gdn', heads: 2 }, channel: 'swiglu' },
+          { mixer: { kind: 'gdn', heads: 2, headDim: 4, negativeEigenvalues: false }, channel: 'mlp' },
+          { mixer: { kind: 'attention', heads: 2, qkNorm: true, postNorm: true }, channel: 'swiglu' },
+        ],
+      },
     ],
   }),
 };

@@ -7,17 +7,31 @@ import type { Graph } from '../autograd/graph';
 import * as op from '../autograd/ops';
 import type { Tensor } from '../kernels/tensor';
 import type { Init, ParamStore } from './params';
-import { specLayers, type Channel, type Layer, type Mixer, type ModelSpec, type SpecProblem } from './spec';
+import {
+  specLayers,
+  type Channel,
+  type GdnMixer,
+  type Layer,
+  type Mixer,
+  type ModelSpec,
+  type SpecProblem,
+} from './spec';
 import { CHANNEL_PREFIX, MIXER_PREFIX, specParams, type ParamShape } from './spec-params';
 import { norm, type LayerContext } from './layers/context';
 import { attentionMixer } from './layers/attention';
+import { gdnInit, gdnMixer } from './layers/gdn';
 import { mlpChannel, swigluChannel } from './layers/channels';
 
-type MixerForward = (c: LayerContext, m: Mixer, x: Tensor) => Tensor;
+/** A mixer's forward, and the initialisation of its parameters the model's rules do not cover. */
+interface MixerCode {
+  forward: (c: LayerContext, m: Mixer, x: Tensor) => Tensor;
+  init?: (s: ParamShape) => Init | undefined;
+}
 type ChannelForward = (c: LayerContext, x: Tensor) => Tensor;
 
-const MIXERS: Partial<Record<Mixer['kind'], MixerForward>> = {
-  attention: (c, m, x) => attentionMixer(c, m as Extract<Mixer, { kind: 'attention' }>, x),
+const MIXERS: Partial<Record<Mixer['kind'], MixerCode>> = {
+  attention: { forward: (c, m, x) => attentionMixer(c, m as Extract<Mixer, { kind: 'attention' }>, x) },
+  gdn: { forward: (c, m, x) => gdnMixer(c, m as GdnMixer, x), init: gdnInit },
 };
 const CHANNELS: Partial<Record<Channel['kind'], ChannelForward>> = {
   swiglu: swigluChannel,
@@ -60,8 +74,11 @@ function initOf(s: ParamShape, layers: number): Init {
 }
 
 export function defineModelParams(p: ParamStore, spec: ModelSpec): void {
-  const layers = specLayers(spec).length;
-  for (const s of specParams(spec)) p.add(s.name, s.shape, initOf(s, layers), s.role === 'linear');
+  const layers = specLayers(spec);
+  for (const s of specParams(spec)) {
+    const mixerInit = s.layer === null ? undefined : MIXERS[layers[s.layer].mixer.kind]?.init?.(s);
+    p.add(s.name, s.shape, mixerInit ?? initOf(s, layers.length), s.role === 'linear');
+  }
 }
 
 function block(c: Omit<LayerContext, 'prefix'>, layer: Layer, x: Tensor): Tensor {
@@ -72,8 +89,8 @@ function block(c: Omit<LayerContext, 'prefix'>, layer: Layer, x: Tensor): Tensor
   const mc = { ...c, prefix: `${l}.${MIXER_PREFIX[layer.mixer.kind]}` };
   const post = layer.mixer.kind === 'attention' && layer.mixer.postNorm;
   const h = post
-    ? op.add(c.g, x, norm(c, `${l}.post_attention_layernorm`, mixer(mc, layer.mixer, x)))
-    : op.add(c.g, x, mixer(mc, layer.mixer, norm(c, `${l}.input_layernorm`, x)));
+    ? op.add(c.g, x, norm(c, `${l}.post_attention_layernorm`, mixer.forward(mc, layer.mixer, x)))
+    : op.add(c.g, x, mixer.forward(mc, layer.mixer, norm(c, `${l}.input_layernorm`, x)));
   if (!layer.channel) return h;
   const channel = CHANNELS[layer.channel.kind];
   if (!channel) throw new Error(`${layer.channel.kind} is not trainable yet.`);

@@ -1,0 +1,68 @@
+// Gated DeltaNet mixer (LAYERS.md, fla / OLMo Hybrid) and the initialisation of its conv, A_log, dt_bias.
+// Dimension letters: B batch, T time, H heads, Dk = headDim, Dv = valueExpand·Dk, R = B·T rows.
+import * as op from '../../autograd/ops';
+import {
+  addCols,
+  conv1d,
+  exp,
+  mulCols,
+  mulSilu,
+  scale,
+  sigmoid,
+  silu,
+  softplus,
+} from '../../autograd/ops-mixer';
+import { gdn, l2norm } from '../../autograd/ops-gdn';
+import type { Tensor } from '../../kernels/tensor';
+import type { Init } from '../params';
+import type { GdnMixer } from '../spec';
+import type { ParamShape } from '../spec-params';
+import { param, project, type LayerContext } from './context';
+
+/** fla's FusedRMSNormGated epsilon. */
+const O_NORM_EPS = 1e-5;
+
+export function gdnMixer(c: LayerContext, m: GdnMixer, x: Tensor): Tensor {
+  const { g, B, T } = c;
+  const [H, Dk] = [m.heads, m.headDim];
+  const Dv = m.valueExpand * Dk;
+  const R = B * T;
+  /** silu(short_conv(name_proj x)): (B, T, channels). */
+  const shortConv = (name: string, channels: number) => {
+    const w = param(c, `${name}_conv1d.weight`);
+    return silu(g, conv1d(g, project(c, x, `${name}_proj`), w, undefined, B, T, channels, m.convSize));
+  };
+  const q = l2norm(g, shortConv('q', H * Dk), R * H, Dk, 1 / Math.sqrt(Dk)); // (B, T, H, Dk), norm 1/√Dk
+  const k = l2norm(g, shortConv('k', H * Dk), R * H, Dk); // (B, T, H, Dk), unit norm
+  const v = shortConv('v', H * Dv); // (B, T, H, Dv)
+  const gate = sigmoid(g, project(c, x, 'b_proj')); // (B, T, H)
+  const beta = m.negativeEigenvalues ? scale(g, gate, 2) : gate; // (B, T, H) in (0, 1) or (0, 2)
+  const dt = softplus(g, addCols(g, project(c, x, 'a_proj'), param(c, 'dt_bias'), R, H)); // (B, T, H)
+  const negA = scale(g, exp(g, param(c, 'A_log')), -1); // (H)
+  const logDecay = mulCols(g, dt, negA, R, H); // (B, T, H), ≤ 0
+  const o = gdn(g, q, k, v, beta, logDecay, { B, T, H, Dk, Dv }); // (B, T, H, Dv)
+  const normed = op.rmsnorm(g, o, param(c, 'o_norm.weight'), R * H, Dv, O_NORM_EPS); // (B·T·H, Dv)
+  const gated = mulSilu(g, normed, project(c, x, 'g_proj')); // (B, T, H·Dv)
+  return project(c, gated, 'o_proj'); // (B, T, D)
+}
+
+/**
+ * Per-head values at the quantiles (h + ½)/H of Mamba's distributions, spread evenly over heads:
+ * A = exp(A_log) ∈ [1, 16], Δ = softplus(dt_bias) log-uniform in [1e-3, 1e-1]. Conv weights have the
+ * variance of PyTorch's default U(±1/√K). Other parameters: undefined (the model's rules).
+ */
+export function gdnInit(s: ParamShape): Init | undefined {
+  const perHead = (f: (u: number) => number): Init => ({
+    kind: 'custom',
+    values: Float32Array.from({ length: s.size }, (_, h) => f((h + 0.5) / s.size)),
+  });
+  if (s.name.endsWith('.A_log')) return perHead((u) => Math.log(1 + 15 * u));
+  if (s.name.endsWith('.dt_bias')) {
+    return perHead((u) => {
+      const dt = Math.exp(Math.log(1e-3) + u * (Math.log(1e-1) - Math.log(1e-3)));
+      return dt + Math.log(-Math.expm1(-dt)); // softplus⁻¹(dt)
+    });
+  }
+  if (s.role === 'conv') return { kind: 'normal', std: 1 / Math.sqrt(3 * s.shape[2]) };
+  return undefined;
+}
