@@ -1,12 +1,14 @@
-// `cli bench [matmul|fma] [--json] [--sizes 256,512,1024] [--runs 5] [--warmup 1] [--no-ceiling]`
+// `cli bench [matmul|fma|scan] [--json] [--sizes 256,512,1024] [--runs 5] [--warmup 1] [--no-ceiling]`
 // matmul: our matmul against TensorFlow.js's WebGPU backend on the same device (one JSON object per
-// size, then a summary with the adapter and the FMA ceiling); fma: the FMA ceiling alone.
+// size, then a summary with the adapter and the FMA ceiling); fma: the FMA ceiling alone; scan: the
+// fused Mamba scan against the naive one (time and peak-memory ratios, bench-scan.ts).
 // On SwiftShader (2 cores) the default run takes ~70 s on an idle machine (~3 min on a busy one):
 // 1024³ is ~1.5 s per run for ours and ~6 s for tfjs, × (1 warm-up + 5 runs) each; the FMA ceiling
 // adds ~10 s. Use --sizes 64,128 for a quick check.
 import { adapterLabel } from '../gpu/device';
 import { nodeGpu } from '../gpu/node-gpu';
 import { benchMatmul, DEFAULT_SIZES, type MatmulBenchRow } from '../measure/bench-matmul';
+import { benchScan, describeScanBench } from '../measure/bench-scan';
 import { fmaCeiling, type FmaCeiling } from '../measure/fma-ceiling';
 import { MIN_RUNS } from '../measure/timing';
 import { intFlag, parseFlags } from './args';
@@ -45,8 +47,8 @@ function ceilingLine(c: FmaCeiling): string {
 export async function benchCommand(args: string[]): Promise<void> {
   const what = args[0] && !args[0].startsWith('--') ? args[0] : 'matmul';
   const flags = parseFlags(args[0] === what ? args.slice(1) : args, FLAGS);
-  if (what !== 'matmul' && what !== 'fma')
-    throw new Error(`Unknown benchmark "${what}". Benchmarks: matmul, fma.`);
+  if (what !== 'matmul' && what !== 'fma' && what !== 'scan')
+    throw new Error(`Unknown benchmark "${what}". Benchmarks: matmul, fma, scan.`);
   const json = flags.json === true;
   const runs = intFlag(flags, 'runs', MIN_RUNS);
   const warmup = intFlag(flags, 'warmup', 1);
@@ -64,6 +66,12 @@ export async function benchCommand(args: string[]): Promise<void> {
     const c = await fmaCeiling(gpu, { runs, warmup });
     if (json) console.log(JSON.stringify({ kind: 'fma', adapter, ...c }));
     else console.log(ceilingLine(c));
+    return;
+  }
+
+  if (what === 'scan') {
+    const r = await benchScan(gpu, { runs, warmup });
+    console.log(json ? JSON.stringify({ ...r, adapter }) : describeScanBench(r));
     return;
   }
 

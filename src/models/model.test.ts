@@ -18,7 +18,8 @@ const T = 7;
 const V = 11;
 /**
  * Every path of the block code: GQA, pre- and post-norm, QK-norm, sliding window, SwiGLU and MLP, and
- * Gated DeltaNet with β in (0, 2) and in (0, 1).
+ * Gated DeltaNet with β in (0, 2) and in (0, 1), and Mamba with and without a channel sublayer beside
+ * sliding-window attention (Samba-style).
  */
 const SPECS: Record<string, ModelSpec> = {
   'rmsnorm, tied, rope': resolveSpec({
@@ -58,6 +59,20 @@ const SPECS: Record<string, ModelSpec> = {
           { mixer: { kind: 'gdn', heads: 2 }, channel: 'swiglu' },
           { mixer: { kind: 'gdn', heads: 2, headDim: 4, negativeEigenvalues: false }, channel: 'mlp' },
           { mixer: { kind: 'attention', heads: 2, qkNorm: true, postNorm: true }, channel: 'swiglu' },
+        ],
+      },
+    ],
+  }),
+  'mamba hybrid': resolveSpec({
+    width: 16,
+    vocab: V,
+    contextLength: T,
+    stack: [
+      {
+        blocks: [
+          { mixer: { kind: 'mamba', dState: 4 } },
+          { mixer: { kind: 'mamba', dState: 4, expand: 1, dConv: 3 }, channel: 'mlp' },
+          { mixer: { kind: 'attention', heads: 2, window: 3 }, channel: 'swiglu' },
         ],
       },
     ],

@@ -11,6 +11,7 @@ import {
   specLayers,
   type Channel,
   type GdnMixer,
+  type MambaMixer,
   type Layer,
   type Mixer,
   type ModelSpec,
@@ -20,6 +21,7 @@ import { CHANNEL_PREFIX, MIXER_PREFIX, specParams, type ParamShape } from './spe
 import { norm, type LayerContext } from './layers/context';
 import { attentionMixer } from './layers/attention';
 import { gdnInit, gdnMixer } from './layers/gdn';
+import { mambaInit, mambaMixer } from './layers/mamba';
 import { mlpChannel, swigluChannel } from './layers/channels';
 
 /** A mixer's forward, and the initialisation of its parameters the model's rules do not cover. */
@@ -32,6 +34,7 @@ type ChannelForward = (c: LayerContext, x: Tensor) => Tensor;
 const MIXERS: Partial<Record<Mixer['kind'], MixerCode>> = {
   attention: { forward: (c, m, x) => attentionMixer(c, m as Extract<Mixer, { kind: 'attention' }>, x) },
   gdn: { forward: (c, m, x) => gdnMixer(c, m as GdnMixer, x), init: gdnInit },
+  mamba: { forward: (c, m, x) => mambaMixer(c, m as MambaMixer, x), init: mambaInit },
 };
 const CHANNELS: Partial<Record<Channel['kind'], ChannelForward>> = {
   swiglu: swigluChannel,

@@ -1,4 +1,5 @@
-// Gated DeltaNet mixer (LAYERS.md, fla / OLMo Hybrid) and the initialisation of its conv, A_log, dt_bias.
+// Gated DeltaNet mixer (LAYERS.md, fla / OLMo Hybrid), the initialisation of its conv, A_log, dt_bias, and
+// the init helpers it shares with Mamba.
 // Dimension letters: B batch, T time, H heads, Dk = headDim, Dv = valueExpand·Dk, R = B·T rows.
 import * as op from '../../autograd/ops';
 import {
@@ -46,23 +47,35 @@ export function gdnMixer(c: LayerContext, m: GdnMixer, x: Tensor): Tensor {
   return project(c, gated, 'o_proj'); // (B, T, D)
 }
 
+/** Values f((i + ½)/size) at evenly spaced quantiles, one per element of the parameter. */
+export function quantiles(s: ParamShape, f: (u: number) => number): Init {
+  return { kind: 'custom', values: Float32Array.from({ length: s.size }, (_, i) => f((i + 0.5) / s.size)) };
+}
+
+/** Mamba's dt bias at quantile u: softplus⁻¹ of Δ log-uniform in [1e-3, 1e-1]. */
+export function dtBiasAt(u: number): number {
+  const dt = Math.exp(Math.log(1e-3) + u * (Math.log(1e-1) - Math.log(1e-3)));
+  return dt + Math.log(-Math.expm1(-dt)); // softplus⁻¹(dt)
+}
+
+/** A normal with the variance of U(±bound) (PyTorch's defaults, Mamba's dt_proj). */
+export function uniformVariance(bound: number): Init {
+  return { kind: 'normal', std: bound / Math.sqrt(3) };
+}
+
+/** Conv weights (C, 1, K) with the variance of PyTorch's default U(±1/√K). */
+export function convInit(s: ParamShape): Init {
+  return uniformVariance(1 / Math.sqrt(s.shape[2]));
+}
+
 /**
  * Per-head values at the quantiles (h + ½)/H of Mamba's distributions, spread evenly over heads:
- * A = exp(A_log) ∈ [1, 16], Δ = softplus(dt_bias) log-uniform in [1e-3, 1e-1]. Conv weights have the
- * variance of PyTorch's default U(±1/√K). Other parameters: undefined (the model's rules).
+ * A = exp(A_log) ∈ [1, 16], Δ = softplus(dt_bias) log-uniform in [1e-3, 1e-1]; conv weights as
+ * convInit. Other parameters: undefined (the model's rules).
  */
 export function gdnInit(s: ParamShape): Init | undefined {
-  const perHead = (f: (u: number) => number): Init => ({
-    kind: 'custom',
-    values: Float32Array.from({ length: s.size }, (_, h) => f((h + 0.5) / s.size)),
-  });
-  if (s.name.endsWith('.A_log')) return perHead((u) => Math.log(1 + 15 * u));
-  if (s.name.endsWith('.dt_bias')) {
-    return perHead((u) => {
-      const dt = Math.exp(Math.log(1e-3) + u * (Math.log(1e-1) - Math.log(1e-3)));
-      return dt + Math.log(-Math.expm1(-dt)); // softplus⁻¹(dt)
-    });
-  }
-  if (s.role === 'conv') return { kind: 'normal', std: 1 / Math.sqrt(3 * s.shape[2]) };
+  if (s.name.endsWith('.A_log')) return quantiles(s, (u) => Math.log(1 + 15 * u));
+  if (s.name.endsWith('.dt_bias')) return quantiles(s, dtBiasAt);
+  if (s.role === 'conv') return convInit(s);
   return undefined;
 }

@@ -1,0 +1,104 @@
+// Selective-scan plan shared by its kernels: sizes and their checks, chunking, workgroup and kernel source.
+import type { AdapterDescription } from '../gpu/device';
+import type { KernelSource } from '../gpu/pipeline-cache';
+import { rowsKernel } from './attention-rows';
+import { checkSizes } from './elementwise';
+import type { Tensor } from './tensor';
+import common from './selective-scan-common.wgsl?raw';
+
+/** Widest state the kernels hold in registers (16 vec4s, `MAX_NV` in the WGSL). */
+export const SCAN_MAX_N = 64;
+/** Vec4s of per-invocation chunk storage in the backward (`MAX_HS`): chunk·⌈N/4⌉ must fit. */
+const MAX_HS = 256;
+const MAX_CHUNK = 64;
+
+export interface ScanSizes {
+  B: number;
+  T: number;
+  dInner: number;
+  N: number;
+  /** Time steps per chunk (default: scanChunking). Fixes the layout of chunkStates. */
+  chunk?: number;
+}
+
+/** Chunk length (default: the longest ≤ 64 whose chunk storage fits the backward) and chunk count. */
+export function scanChunking(s: Pick<ScanSizes, 'T' | 'N' | 'chunk'>): { chunk: number; nChunks: number } {
+  const fit = MAX_HS / Math.ceil(s.N / 4);
+  const chunk = s.chunk ?? Math.min(MAX_CHUNK, 2 ** Math.floor(Math.log2(fit)));
+  if (!(Number.isInteger(chunk) && chunk >= 1 && chunk <= fit))
+    throw new Error(`selective scan: chunk=${chunk} must be a whole number in [1, ${fit}] for N=${s.N}.`);
+  return { chunk, nChunks: Math.ceil(s.T / chunk) };
+}
+
+/**
+ * Throws unless the sizes are whole and in range and every tensor holds what they imply (`sized`
+ * lists tensor and element count, given the chunk count); returns the chunking.
+ */
+export function checkScan(
+  name: string,
+  s: ScanSizes,
+  sized: (nChunks: number) => [Tensor | undefined, number][],
+): { chunk: number; nChunks: number } {
+  for (const [k, v] of Object.entries({ B: s.B, T: s.T, dInner: s.dInner, N: s.N }))
+    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${k}=${v} must be a whole number ≥ 1.`);
+  if (s.N > SCAN_MAX_N) throw new Error(`${name}: N=${s.N} is over the kernels' limit of ${SCAN_MAX_N}.`);
+  const chunking = scanChunking(s);
+  for (const [t, n] of sized(chunking.nChunks)) if (t) checkSizes(name, n, [t]);
+  return chunking;
+}
+
+/** The kind of adapter a scan is planned for. */
+export type ScanTarget = Pick<AdapterDescription, 'isSoftware'>;
+
+/** How a scan kernel runs on a kind of adapter. */
+export interface ScanPlan {
+  /**
+   * Channels per invocation. GPUs: 1, for B·dInner invocations (a GPU broadcasts each step's Bm and
+   * C to them). Software adapters, forward: up to 4, sharing each step's Bm and C loads, which
+   * SwiftShader makes lane by lane. The backward: 1.
+   */
+  channels: number;
+  /**
+   * Invocations per workgroup: 64, fewer for wide states so that the backward's reduction buffer
+   * (2·⌈N/4⌉·WG vec4s) stays within 8 KiB. Software adapters, forward: 16, so that 4 channels per
+   * invocation still make several workgroups (SwiftShader runs one workgroup per core).
+   */
+  workgroup: number;
+  /** Bm and C staged per chunk in workgroup memory (GPUs), or read from storage (software
+   *  adapters, where workgroup loads are slower than storage loads). */
+  stage: boolean;
+}
+
+/** Register-array length of the kernels (`MAX_NV`): channels per invocation × ⌈N/4⌉ vec4s. */
+const MAX_NV = 16;
+
+/** On SwiftShader (2 cores) the benchmark's forward took ≈ 42 ms with the software plan and ≈ 62 ms
+ *  with the GPU plan, alternated in one process. */
+export function scanPlan(N: number, target: ScanTarget, kernel: 'forward' | 'backward'): ScanPlan {
+  const ns = Math.ceil(N / 4);
+  if (target.isSoftware && kernel === 'forward')
+    return { channels: Math.min(4, Math.floor(MAX_NV / ns)), workgroup: Number(process.env.SWG ?? 16), stage: false };
+  return { channels: 1, workgroup: Math.min(64, Math.floor(256 / ns)), stage: !target.isSoftware };
+}
+
+/** A fused scan kernel: the shared prelude, the `c < NV` loops unrolled by the rows kernels' helper
+ *  (SwiftShader keeps a loop-indexed private array in memory), and the overrides. */
+export function scanKernel(
+  name: string,
+  body: string,
+  s: { N: number; chunk: number },
+  plan: ScanPlan,
+): KernelSource {
+  const ns = Math.ceil(s.N / 4);
+  const nv = ns * plan.channels;
+  const constants = {
+    NS: ns,
+    CPI: plan.channels,
+    NV: nv,
+    VEC: +(s.N % 4 === 0),
+    CHUNK: s.chunk,
+    WG: plan.workgroup,
+    STAGE: +plan.stage,
+  };
+  return { name, code: rowsKernel(name, common + body, 4 * nv).code, constants };
+}
