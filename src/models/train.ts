@@ -95,7 +95,9 @@ export async function train(
     backend.run(trainer.stepOps);
     intervalSteps++;
     const last = step === req.steps - 1;
-    if ((step + 1) % c.logEvery === 0 || last) {
+    const due = (every: number) => (step + 1) % every === 0;
+    // A log row at every log, evaluation and sample step, so none waits for the next log step.
+    if (due(c.logEvery) || due(c.evalEvery) || due(c.sampleEvery) || last) {
       const status = await opt.readStatus();
       const elapsed = now();
       trainMs += elapsed - intervalStart;
@@ -112,9 +114,9 @@ export async function train(
         elapsedMs: elapsed - start,
         lr: learningRate(schedule, step),
       };
-      if ((step + 1) % c.evalEvery === 0 || last) row.valLoss = lastVal = await trainer.evaluate(valSet);
+      if (due(c.evalEvery) || last) row.valLoss = lastVal = await trainer.evaluate(valSet);
       events.onLog(row);
-      if ((step + 1) % c.sampleEvery === 0 || last) await sample(step + 1);
+      if (due(c.sampleEvery) || last) await sample(step + 1);
       intervalStart = now();
       intervalSteps = 0;
     }
