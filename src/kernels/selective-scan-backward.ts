@@ -4,6 +4,7 @@ import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
 import { mul, prepareColumnSum, type Floats } from './elementwise';
 import {
+  checkBindings,
   checkScan,
   scanChunking,
   scanKernel,
@@ -146,6 +147,7 @@ export function prepareSelectiveScanBackward(
   const { B, T, dInner: D, N } = a;
   const { chunk, nChunks } = check(a);
   const plan = scanPlan(N, target, 'backward');
+  checkBindings(gpu, 'selectiveScanBackward', 10);
   const groups = Math.ceil(D / plan.workgroup);
   // Scratch: dBm and dC partials per workgroup of channels, then dA, dDskip (per batch) and dh0.
   const btn = B * T * N;

@@ -1,6 +1,7 @@
 // Selective scan forward, naive baseline and decode step against the CPU reference, on both plans.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
+import type { Gpu } from '../gpu/device';
 import type { Backend } from './backend';
 import {
   prepareSelectiveScan,
@@ -9,7 +10,7 @@ import {
   selectiveScanStep,
   type SelectiveScanArgs,
 } from './selective-scan';
-import { scanChunking, scanPlan, type ScanSizes } from './selective-scan-plan';
+import { checkBindings, scanChunking, scanPlan, type ScanSizes } from './selective-scan-plan';
 import { initialState, SCAN_TARGETS, scanCase, scanInputs, type ScanCase } from './selective-scan-cases';
 import { selectiveScanNaive, type SelectiveScanNaiveArgs } from './selective-scan-naive';
 import type { Tensor } from './tensor';
@@ -136,7 +137,7 @@ describe('selectiveScan', () => {
     expect(gpu.memory().liveBytes).toBe(0);
   });
 
-  it('plans channels per invocation by adapter and refuses sizes out of range', () => {
+  it('plans by adapter and refuses sizes and devices out of range', () => {
     const software = { isSoftware: true };
     const channels = [16, 1, 64, 13, 20].map((N) => scanPlan(N, software, 'forward').channels);
     expect(channels).toEqual([4, 4, 1, 4, 3]);
@@ -154,6 +155,10 @@ describe('selectiveScan', () => {
     const args = { y: t, x: t, delta: t, A: t, Bm: t, C: t, Dskip: t, B: 1, T: 4, dInner: 8, N: 65 };
     expect(() => selectiveScan.cpu(args)).toThrow(/N=65 is over the kernels' limit of 64/);
     expect(selectiveScanStateBytes(512, 16)).toBe(32768);
+    const small = { device: { limits: { maxStorageBuffersPerShaderStage: 8 } } } as Gpu;
+    expect(() => checkBindings(small, 'selectiveScanBackward', 10)).toThrow(
+      /binds 10 storage buffers; this device allows 8/,
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
 import type { Floats } from './elementwise';
 import {
+  checkBindings,
   checkScan,
   scanChunking,
   scanKernel,
@@ -134,6 +135,7 @@ export function prepareSelectiveScan(
   const { B, T, dInner: D, N } = a;
   const { chunk, nChunks } = checkForward(name, a);
   const plan = scanPlan(N, target, 'forward');
+  checkBindings(gpu, name, 9);
   // Absent outputs are bound to 16-byte stand-ins (writable bindings must not alias).
   const scratch: GPUBuffer[] = [];
   const orStandIn = (t: Tensor | undefined): Tensor | GPUBuffer => {
