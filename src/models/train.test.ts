@@ -1,14 +1,8 @@
 // The training loop: same seed → same losses; the NaN/Inf guard stops with a message and keeps the
 // last good (finite) weights; the loss falls on real text.
 import { describe, expect, it } from 'vitest';
-import type { LogRow } from '../protocol';
-import { backends } from '../kernels/testing';
-import { train } from './train';
+import { TEXT, trainOnGpu } from './testing';
 
-const TEXT = 'Call me Ishmael. Some years ago, never mind how long precisely, having little money. '.repeat(
-  40,
-);
-const data = { train: TEXT, val: TEXT.slice(0, 600) };
 const tiny = {
   width: 16,
   layers: 1,
@@ -23,23 +17,8 @@ const tiny = {
   sampleLength: 4,
 };
 
-async function run(seed: number, steps: number, extra: Record<string, number> = {}) {
-  const { gpu } = await backends();
-  const rows: LogRow[] = [];
-  const result = await train(
-    gpu,
-    { type: 'train', preset: 'transformer', steps, seed, overrides: { ...tiny, ...extra } },
-    data,
-    {
-      onLog: (r) => rows.push(r),
-      onSample: () => {},
-      shouldStop: () => false,
-    },
-  );
-  const weights = await result.params.export();
-  result.params.dispose();
-  return { rows, summary: result.summary, weights };
-}
+const run = (seed: number, steps: number, extra: Record<string, number> = {}) =>
+  trainOnGpu('transformer', steps, seed, { ...tiny, ...extra });
 
 describe('training loop', () => {
   it('gives identical losses for the same seed and different ones for another seed', async () => {

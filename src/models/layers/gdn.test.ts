@@ -1,29 +1,14 @@
 // Gated DeltaNet: the per-head L2 norm is fla's, and the OLMo Hybrid preset (3 × [GDN + SwiGLU],
 // 1 × [attention + SwiGLU]) trains on the GPU.
 import { describe, expect, it } from 'vitest';
-import type { LogRow } from '../../protocol';
 import { Graph } from '../../autograd/graph';
 import { l2norm } from '../../autograd/ops-gdn';
 import { Rng } from '../../data/rng';
 import { backends, expectClose, randn } from '../../kernels/testing';
 import { resolvePreset } from '../presets';
-import { train } from '../train';
+import { SMALL_RUN, expectLossFalls, trainOnGpu } from '../testing';
 
-const TEXT = 'Call me Ishmael. Some years ago, never mind how long precisely, having little money. '.repeat(
-  40,
-);
-const overrides = {
-  width: 32,
-  contextLength: 16,
-  batchSize: 4,
-  lr: 1e-2,
-  warmup: 2,
-  logEvery: 1,
-  evalEvery: 1000,
-  evalBatches: 1,
-  sampleEvery: 1000,
-  sampleLength: 4,
-};
+const overrides = SMALL_RUN;
 
 describe('l2norm', () => {
   it('is scale · x / √(Σx² + 1e-6) per row, as fla', async () => {
@@ -57,19 +42,8 @@ describe('olmo-hybrid preset', () => {
   });
 
   it('trains on the GPU: the loss falls', async () => {
-    const { gpu } = await backends();
-    const rows: LogRow[] = [];
-    const result = await train(
-      gpu,
-      { type: 'train', preset: 'olmo-hybrid', steps: 16, seed: 1, overrides },
-      { train: TEXT, val: TEXT.slice(0, 600) },
-      { onLog: (r) => rows.push(r), onSample: () => {}, shouldStop: () => false },
-    );
-    result.params.dispose();
-    expect(result.summary.stoppedEarly).toBeFalsy();
-    expect(rows.every((r) => Number.isFinite(r.loss))).toBe(true);
-    // Per-step losses are noisy (batches of 4): compare the means of the first and the last four.
-    const mean = (rs: LogRow[]) => rs.reduce((a, r) => a + r.loss, 0) / rs.length;
-    expect(mean(rows.slice(-4))).toBeLessThan(mean(rows.slice(0, 4)) - 0.2);
+    const r = await trainOnGpu('olmo-hybrid', 16, 1, overrides);
+    expect(r.summary.stoppedEarly).toBeFalsy();
+    expectLossFalls(r.rows);
   });
 });

@@ -1,27 +1,11 @@
 // Mamba: Jamba and Samba resolve as trainable, the init is mamba_ssm's, and the Mamba preset trains on the GPU.
 import { describe, expect, it } from 'vitest';
-import type { LogRow } from '../../protocol';
-import { backends } from '../../kernels/testing';
 import { resolvePreset } from '../presets';
 import { specParams } from '../spec-params';
-import { train } from '../train';
+import { SMALL_RUN, expectLossFalls, trainOnGpu } from '../testing';
 import { mambaInit } from './mamba';
 
-const TEXT = 'Call me Ishmael. Some years ago, never mind how long precisely, having little money. '.repeat(
-  40,
-);
-const overrides = {
-  width: 32,
-  contextLength: 16,
-  batchSize: 4,
-  lr: 1e-2,
-  warmup: 2,
-  logEvery: 1,
-  evalEvery: 1000,
-  evalBatches: 1,
-  sampleEvery: 1000,
-  sampleLength: 4,
-};
+const overrides = SMALL_RUN;
 
 describe('hybrid presets with Mamba blocks', () => {
   it.each(['jamba', 'samba'])('%s resolves as trainable', (name) => {
@@ -53,19 +37,8 @@ describe('mamba preset', () => {
   });
 
   it('trains on the GPU: the loss falls', async () => {
-    const rows: LogRow[] = [];
-    const { gpu } = await backends();
-    const result = await train(
-      gpu,
-      { type: 'train', preset: 'mamba', steps: 16, seed: 1, overrides },
-      { train: TEXT, val: TEXT.slice(0, 600) },
-      { onLog: (r) => rows.push(r), onSample: () => {}, shouldStop: () => false },
-    );
-    result.params.dispose();
-    expect(result.summary.stoppedEarly).toBeFalsy();
-    expect(rows.every((r) => Number.isFinite(r.loss))).toBe(true);
-    // Per-step losses are noisy (batches of 4): compare the means of the first and the last four.
-    const mean = (rs: LogRow[]) => rs.reduce((a, r) => a + r.loss, 0) / rs.length;
-    expect(mean(rows.slice(-4))).toBeLessThan(mean(rows.slice(0, 4)) - 0.2);
+    const r = await trainOnGpu('mamba', 16, 1, overrides);
+    expect(r.summary.stoppedEarly).toBeFalsy();
+    expectLossFalls(r.rows);
   });
 });
