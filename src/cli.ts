@@ -4,11 +4,13 @@
 import { trainCommand } from './cli/train';
 import { benchCommand } from './cli/bench';
 import { profileCommand } from './cli/profile';
+import { curvesCommand } from './cli/curves';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   train: trainCommand,
   bench: benchCommand,
   profile: profileCommand,
+  curves: curvesCommand,
 };
 
 async function main(): Promise<void> {

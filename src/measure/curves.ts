@@ -1,0 +1,339 @@
+// Memory and throughput against T (MEASURE.md curves 1, 2): analytic cost beside measured peaks and times.
+import type { AdapterDescription } from '../gpu/device';
+import type { Backend, KernelDef, Op } from '../kernels/backend';
+import type { GpuBackend } from '../kernels/gpu-backend';
+import { sizeOf, type Data, type DType, type Tensor } from '../kernels/tensor';
+import { Graph } from '../autograd/graph';
+import { Rng } from '../data/rng';
+import { ParamStore } from '../models/params';
+import { resolvePreset, type Preset } from '../models/presets';
+import { defineModelParams, modelForward } from '../models/model';
+import { specLayers, type ModelSpec } from '../models/spec';
+import { Trainer } from '../models/trainer';
+import { modelCost, type TrainingBytes } from './cost-model';
+import {
+  activationBytes,
+  channelTerms,
+  mixerTerms,
+  outerTerms,
+  sublayerTerms,
+  type ActivationTerms,
+} from './cost-model-activations';
+import { gpuContender, timeAlternating, type Sample } from './timing';
+
+export interface CurveOptions {
+  preset: string;
+  contexts: readonly number[];
+  /** Sequences per prefill and per training step; default 1. */
+  batch?: number;
+  /** Preset settings (width, layers, heads …) as for resolvePreset; contextLength and batchSize are set per row. */
+  overrides?: Record<string, number>;
+  /** Vocabulary size; default the preset's. */
+  vocab?: number;
+  /** Largest single buffer allowed, bytes; default min(maxBufferSize, maxStorageBufferBindingSize). */
+  limitBytes?: number;
+  /** Timed runs per measurement (≥ 5); default 5. */
+  runs?: number;
+  seed?: number;
+}
+
+/** What each memory figure counts, so that analytic and measured are compared like for like. */
+export const INCLUDES = {
+  prefillBytes:
+    'parameters + every tensor of the static forward graph (token ids, each intermediate, logits); analytic: the cost model’s forward activations without their gradients, and without targets, per-row loss, logsumexp and loss',
+  trainingBytes:
+    'parameters + gradients + AdamW m and v + activations and their gradients (with token and target ids, loss); measured also counts what the analytic total does not: GPU kernels’ backward scratch (norm weight-gradient partials, attention row sums, embedding-gradient sort buffers), the optimizer’s grad-norm scalar, statistics and partials, and 16-byte rounding of every buffer',
+  peakBytes: 'peak live pool bytes during build and runs, less the bytes live before the row began',
+} as const;
+
+export const DECODE_NOTE = 'decode not measured: no decode path yet; decodeStateBytes is analytic only';
+
+export interface CurveHeader {
+  kind: 'header';
+  preset: string;
+  batch: number;
+  contexts: number[];
+  adapter: AdapterDescription;
+  limitBytes: number;
+  includes: typeof INCLUDES;
+  decode: string;
+}
+
+export interface Measured {
+  peakBytes: number;
+  medianMs: number;
+  tokensPerSec: number;
+}
+
+export interface CurveRow {
+  kind: 'row';
+  T: number;
+  fits: boolean;
+  /** Present when fits is false: "does not fit: needs X bytes, limit Y" or the allocation error. */
+  reason?: string;
+  analytic: {
+    params: number;
+    decodeStateBytes: number;
+    prefillFlopsPerToken: number;
+    trainFlopsPerToken: number;
+    prefillBytes: number;
+    training: TrainingBytes;
+  };
+  prefill?: Measured;
+  training?: Measured;
+  decodeMeasured: false;
+}
+
+export interface CurveSummary {
+  kind: 'summary';
+  adapter: AdapterDescription;
+  /** Slope of log(median time) against log T over the upper half of the fitting rows; null under 2 points. */
+  exponents: { prefill: number | null; training: number | null };
+  decode: string;
+}
+
+export type CurveLine = CurveHeader | CurveRow | CurveSummary;
+
+export class DoesNotFit extends Error {
+  constructor(
+    readonly needed: number,
+    readonly limit: number,
+  ) {
+    super(`does not fit: needs ${needed} bytes, limit ${limit}`);
+  }
+}
+
+/**
+ * A Backend that refuses any buffer over `limit` and remembers what it handed out, so that a row
+ * which fails halfway through building can still free every tensor and release every op.
+ */
+class Arena implements Backend {
+  readonly kind = 'webgpu' as const;
+  private tensors = new Set<Tensor>();
+  private ops = new Set<Op>();
+
+  constructor(
+    private inner: GpuBackend,
+    private limit: number,
+  ) {}
+
+  alloc(shape: readonly number[], label: string, dtype?: DType): Tensor {
+    const bytes = sizeOf(shape) * 4;
+    if (bytes > this.limit) throw new DoesNotFit(bytes, this.limit);
+    const t = this.inner.alloc(shape, label, dtype);
+    this.tensors.add(t);
+    return t;
+  }
+  free(t: Tensor): void {
+    this.tensors.delete(t);
+    this.inner.free(t);
+  }
+  write(t: Tensor, data: Data): void {
+    this.inner.write(t, data);
+  }
+  read(t: Tensor): Promise<Data> {
+    return this.inner.read(t);
+  }
+  op<A>(kernel: KernelDef<A>, args: A): Op {
+    const o = this.inner.op(kernel, args);
+    this.ops.add(o);
+    return o;
+  }
+  run(ops: readonly Op[]): void {
+    this.inner.run(ops);
+  }
+  release(ops: readonly Op[]): void {
+    ops.forEach((o) => this.ops.delete(o));
+    this.inner.release(ops);
+  }
+  sync(): Promise<void> {
+    return this.inner.sync();
+  }
+  memory() {
+    return this.inner.memory();
+  }
+  resetPeak(): void {
+    this.inner.resetPeak();
+  }
+  /** Frees whatever is still held (after a failed build; nothing after a clean dispose). */
+  clear(): void {
+    this.release([...this.ops]);
+    [...this.tensors].forEach((t) => this.free(t));
+  }
+}
+
+/** Bytes of a forward-only graph's activations by the cost model's terms: no gradients, no loss. */
+export function forwardActivationBytes(spec: ModelSpec, B: number, T: number, scanChunk = 64): number {
+  const D = spec.width;
+  const forward = (t: ActivationTerms): ActivationTerms => ({
+    ...t,
+    grad: 0,
+    position: 0,
+    stat: t.stat + t.grad,
+    positionStat: t.positionStat + t.position,
+  });
+  const parts = specLayers(spec).flatMap((l) => [
+    sublayerTerms(D, spec.norm),
+    mixerTerms(D, l.mixer, T, scanChunk, l.first),
+    ...(l.channel ? [sublayerTerms(D, spec.norm), channelTerms(D, l.channel)] : []),
+  ]);
+  const outer = outerTerms(spec);
+  // The outer stat counts row loss, logsumexp, token and target ids: a forward keeps the tokens only.
+  parts.push({ ...outer, stat: outer.stat - 3, step: 0 });
+  return parts.reduce((n, t) => n + activationBytes(forward(t), B, T), 0);
+}
+
+/** Least-squares slope of log y against log x over the upper half of the points (null under 2). */
+export function scalingExponent(xs: readonly number[], ys: readonly number[]): number | null {
+  const n = xs.length;
+  const from = Math.floor(n / 2);
+  const lx = xs.slice(from).map(Math.log);
+  const ly = ys.slice(from).map(Math.log);
+  if (lx.length < 2) return null;
+  const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+  const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+  const sxy = lx.reduce((s, x, i) => s + (x - mx) * (ly[i] - my), 0);
+  const sxx = lx.reduce((s, x) => s + (x - mx) ** 2, 0);
+  return sxx === 0 ? null : sxy / sxx;
+}
+
+function randomIds(rng: Rng, n: number, vocab: number): Int32Array {
+  return Int32Array.from({ length: n }, () => rng.int(vocab));
+}
+
+/** Times `submit` by the protocol (warm-up, median of runs); the pool peak so far includes the build. */
+async function measure(
+  backend: GpuBackend,
+  tokens: number,
+  runs: number,
+  submit: () => void,
+): Promise<Measured> {
+  const { device } = backend.gpu;
+  const [sample]: Sample[] = await timeAlternating([gpuContender('run', device, submit)], { runs });
+  return {
+    peakBytes: backend.memory().peakBytes,
+    medianMs: sample.median,
+    tokensPerSec: (tokens * 1000) / sample.median,
+  };
+}
+
+async function prefill(arena: Arena, backend: GpuBackend, p: Preset, B: number, runs: number, rng: Rng) {
+  const { spec } = p;
+  const T = spec.contextLength;
+  const params = new ParamStore(arena, rng);
+  const g = new Graph(arena);
+  try {
+    defineModelParams(params, spec);
+    const tokens = g.tensor([B * T], 'tokens', 'i32');
+    arena.write(tokens, randomIds(rng, B * T, spec.vocab));
+    modelForward(g, params, spec, tokens, B, T);
+    return await measure(backend, B * T, runs, () => arena.run(g.forwardOps));
+  } finally {
+    g.dispose();
+    params.dispose();
+  }
+}
+
+async function training(arena: Arena, backend: GpuBackend, p: Preset, runs: number, rng: Rng, seed: number) {
+  const trainer = new Trainer(arena, p, seed);
+  try {
+    const n = trainer.tokensPerStep;
+    trainer.feed({ inputs: randomIds(rng, n, p.spec.vocab), targets: randomIds(rng, n, p.spec.vocab) });
+    trainer.optimizer.prepare(0, p.train.lr);
+    return await measure(backend, n, runs, () => arena.run(trainer.stepOps));
+  } finally {
+    trainer.dispose();
+    trainer.params.dispose();
+  }
+}
+
+/** Measures one T; any failure to allocate becomes a does-not-fit row, and everything is freed. */
+async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit: number): Promise<CurveRow> {
+  const B = o.batch ?? 1;
+  const seed = o.seed ?? 1;
+  const runs = o.runs ?? 5;
+  const preset = resolvePreset(o.preset, { ...o.overrides, contextLength: T, batchSize: B }, o.vocab);
+  const c = modelCost(preset.spec, T, { batch: B });
+  const row: CurveRow = {
+    kind: 'row',
+    T,
+    fits: true,
+    analytic: {
+      params: c.params.total,
+      decodeStateBytes: c.decodeStateBytes,
+      prefillFlopsPerToken: c.flopsPerToken.prefill,
+      trainFlopsPerToken: c.flopsPerToken.train,
+      prefillBytes: c.training.params + forwardActivationBytes(preset.spec, B, T),
+      training: c.training,
+    },
+    decodeMeasured: false,
+  };
+  const arena = new Arena(backend, limit);
+  const { device } = backend.gpu;
+  const start = backend.memory().liveBytes;
+  const rng = new Rng(seed);
+  // Out-of-memory from createBuffer arrives asynchronously: the scope catches it for this row only.
+  device.pushErrorScope('out-of-memory');
+  let failure: unknown;
+  try {
+    backend.resetPeak();
+    const pre = await prefill(arena, backend, preset, B, runs, rng);
+    backend.resetPeak();
+    const train = await training(arena, backend, preset, runs, rng, seed);
+    row.prefill = { ...pre, peakBytes: pre.peakBytes - start };
+    row.training = { ...train, peakBytes: train.peakBytes - start };
+  } catch (e) {
+    arena.clear();
+    failure = e;
+  }
+  const oom = await device.popErrorScope();
+  // Only capacity failures make a "does not fit" row; any other error is a bug and surfaces as one.
+  const capacity = (e: unknown) =>
+    e instanceof DoesNotFit || (e instanceof Error && /this device allows at most/.test(e.message));
+  if (failure !== undefined && !oom && !capacity(failure)) throw failure;
+  failure ??= oom ? new Error(oom.message) : undefined;
+  if (failure !== undefined) {
+    const msg = failure instanceof Error ? failure.message : String(failure);
+    return {
+      ...row,
+      prefill: undefined,
+      training: undefined,
+      fits: false,
+      reason: failure instanceof DoesNotFit ? msg : `does not fit: ${msg}`,
+    };
+  }
+  return row;
+}
+
+/** The header, one row per T (in order, each measured from a clean pool), then the summary. */
+export async function* curves(backend: GpuBackend, o: CurveOptions): AsyncGenerator<CurveLine> {
+  const { device, adapter } = backend.gpu;
+  const limit =
+    o.limitBytes ?? Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+  yield {
+    kind: 'header',
+    preset: o.preset,
+    batch: o.batch ?? 1,
+    contexts: [...o.contexts],
+    adapter,
+    limitBytes: limit,
+    includes: INCLUDES,
+    decode: DECODE_NOTE,
+  };
+  const [Ts, prefillMs, trainingMs]: number[][] = [[], [], []];
+  for (const T of o.contexts) {
+    const row = await measureRow(backend, o, T, limit);
+    if (row.prefill && row.training) {
+      Ts.push(T);
+      prefillMs.push(row.prefill.medianMs);
+      trainingMs.push(row.training.medianMs);
+    }
+    yield row;
+  }
+  yield {
+    kind: 'summary',
+    adapter,
+    exponents: { prefill: scalingExponent(Ts, prefillMs), training: scalingExponent(Ts, trainingMs) },
+    decode: DECODE_NOTE,
+  };
+}
