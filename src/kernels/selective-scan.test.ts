@@ -43,9 +43,14 @@ describe('selectiveScan', () => {
     });
     // Wider states: N = 64 (16 vec4s of registers); N = 13, a partial last vec4; N = 20, on software
     // adapters 3 channels per invocation. More channels than a workgroup holds with 4 per invocation.
+    // Many chunks (the GPU plan's chunk-parallel passes): T a multiple of the chunk or not, chunk 1.
     const extra: ScanCase[] = [
       ...[64, 13, 20].map((N) => ({ B: 2, T: 21, dInner: 19, N, withState: true })),
       { B: 2, T: 9, dInner: 300, N: 4, withState: true },
+      ...[64, 13, 20].map((N) => ({ B: 2, T: 45, dInner: 19, N, chunk: 4, withState: true })),
+      { B: 3, T: 130, dInner: 70, N: 16, withState: true },
+      { B: 1, T: 96, dInner: 131, N: 16, chunk: 8, withState: false },
+      { B: 2, T: 7, dInner: 9, N: 4, chunk: 1, withState: true },
     ];
     for (const s of extra) {
       const { B, T, dInner: D, N } = s;
@@ -141,12 +146,19 @@ describe('selectiveScan', () => {
     const software = { isSoftware: true };
     const channels = [16, 1, 64, 13, 20].map((N) => scanPlan(N, software, 'forward').channels);
     expect(channels).toEqual([4, 4, 1, 4, 3]);
-    expect(scanPlan(16, software, 'backward')).toEqual({ channels: 1, workgroup: 64, stage: false });
+    expect(scanPlan(16, software, 'backward')).toEqual({
+      channels: 1,
+      workgroup: 64,
+      stage: false,
+      parallel: false,
+    });
     expect(scanPlan(16, { isSoftware: false }, 'forward')).toEqual({
       channels: 1,
       workgroup: 64,
       stage: true,
+      parallel: true,
     });
+    expect(scanPlan(16, { isSoftware: false }, 'backward').parallel).toBe(false);
     expect([64, 20].map((N) => scanPlan(N, { isSoftware: false }, 'backward').workgroup)).toEqual([16, 51]);
     expect(() => scanChunking({ T: 10, N: 16, chunk: 65 })).toThrow(
       /chunk=65 must be a whole number in \[1, 64\]/,

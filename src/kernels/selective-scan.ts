@@ -1,7 +1,7 @@
-// Selective scan (Mamba S6, LAYERS.md) forward and decode step: plain-loop CPU reference, fused GPU kernel.
+// Selective scan (Mamba S6, LAYERS.md) forward and decode step: plain-loop CPU reference, fused GPU kernels.
 import type { Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
-import { prepareDispatch, withScratch } from './dispatch';
+import { grid, prepareDispatch, withScratch } from './dispatch';
 import type { Floats } from './elementwise';
 import {
   checkBindings,
@@ -14,6 +14,8 @@ import {
 } from './selective-scan-plan';
 import type { Tensor } from './tensor';
 import code from './selective-scan.wgsl?raw';
+import carryCode from './selective-scan-carry.wgsl?raw';
+import chunksCode from './selective-scan-chunks.wgsl?raw';
 
 export interface SelectiveScanArgs extends ScanSizes {
   y: Tensor; // (B, T, dInner)
@@ -125,7 +127,13 @@ export function scanArrays(a: Omit<SelectiveScanArgs, keyof ScanSizes>): ScanArr
   };
 }
 
-/** The forward's GPU step, planned for `target` (the device's adapter by default). */
+/**
+ * The forward's GPU step, planned for `target` (the device's adapter by default). Sequential plans
+ * (and a single chunk) walk T in one fused kernel; the chunk-parallel plan makes three passes, the
+ * state on chip in each: (1) per (b, chunk, channel), the chunk's end state from h = 0 and its Σ Δ;
+ * (2) per (b, channel, n), the true chunk-start states (into chunkStates, or scratch) and the final
+ * state, sequentially over chunks; (3) per (b, chunk, channel), the chunk again from its start, writing y.
+ */
 export function prepareSelectiveScan(
   gpu: Gpu,
   a: SelectiveScanArgs,
@@ -136,20 +144,42 @@ export function prepareSelectiveScan(
   const { chunk, nChunks } = checkForward(name, a);
   const plan = scanPlan(N, target, 'forward');
   checkBindings(gpu, name, 9);
-  // Absent outputs are bound to 16-byte stand-ins (writable bindings must not alias).
   const scratch: GPUBuffer[] = [];
-  const orStandIn = (t: Tensor | undefined): Tensor | GPUBuffer => {
-    if (t) return t;
-    scratch.push(gpu.pool.acquire(16, 'selectiveScan unused output'));
+  const acquire = (bytes: number, label: string): GPUBuffer => {
+    scratch.push(gpu.pool.acquire(bytes, label));
     return scratch[scratch.length - 1];
   };
-  const step = prepareDispatch(gpu, {
-    kernel: scanKernel(name, code, { N, chunk }, plan),
-    buffers: [a.y, orStandIn(a.chunkStates), orStandIn(a.state), a.x, a.delta, a.A, a.Bm, a.C, a.Dskip],
-    u32: [T, D, N, nChunks, (a.state ? 1 : 0) | (a.chunkStates ? 2 : 0)],
-    workgroups: [Math.ceil(D / (plan.workgroup * plan.channels)), B],
+  // Absent outputs are bound to 16-byte stand-ins (writable bindings must not alias).
+  const orStandIn = (t: Tensor | undefined): Tensor | GPUBuffer =>
+    t ?? acquire(16, 'selectiveScan unused output');
+  const withState = a.state ? 1 : 0;
+  if (!plan.parallel || nChunks === 1) {
+    const step = prepareDispatch(gpu, {
+      kernel: scanKernel(name, code, { N, chunk }, plan),
+      buffers: [a.y, orStandIn(a.chunkStates), orStandIn(a.state), a.x, a.delta, a.A, a.Bm, a.C, a.Dskip],
+      u32: [T, D, N, nChunks, withState | (a.chunkStates ? 2 : 0)],
+      workgroups: [Math.ceil(D / (plan.workgroup * plan.channels)), B],
+    });
+    return withScratch(gpu, [step], scratch);
+  }
+  const starts = a.chunkStates ?? acquire(B * nChunks * D * N * 4, 'selectiveScan chunk starts');
+  const dsums = acquire(B * nChunks * D * 4, 'selectiveScan chunk Δ sums');
+  const chunks = (pass: 1 | 3): GpuStep => {
+    const kernel = scanKernel(`${name}Chunks${pass}`, chunksCode, { N, chunk }, plan);
+    return prepareDispatch(gpu, {
+      kernel: { ...kernel, constants: { ...kernel.constants, PASS: pass } },
+      buffers: [a.y, starts, dsums, a.x, a.delta, a.A, a.Bm, a.C, a.Dskip],
+      u32: [T, D, N, nChunks],
+      workgroups: [Math.ceil(D / plan.workgroup), nChunks, B],
+    });
+  };
+  const carry = prepareDispatch(gpu, {
+    kernel: { name: `${name}Carry`, code: carryCode },
+    buffers: [starts, orStandIn(a.state), dsums, a.A],
+    u32: [D, N, nChunks, withState, B * D * N],
+    workgroups: grid(B * D * N, 64),
   });
-  return withScratch(gpu, [step], scratch);
+  return withScratch(gpu, [chunks(1), carry, chunks(3)], scratch);
 }
 
 export const selectiveScan: KernelDef<SelectiveScanArgs> = {
