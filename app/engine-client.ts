@@ -32,7 +32,7 @@ export class EngineClient {
     this.cancelFlush();
     s.resetMetrics();
     s.runStarted(s.steps);
-    writeUrlState(s.steps, s.seed);
+    writeUrlState(s.preset, s.steps, s.seed);
     const overrides = Object.keys(s.overrides).length > 0 ? { ...s.overrides } : undefined;
     const text = s.text ?? undefined;
     this.send({ type: 'train', preset: s.preset, steps: s.steps, seed: s.seed, overrides, text });
@@ -52,6 +52,9 @@ export class EngineClient {
   private handle(msg: FromWorker): void {
     const store = useStore.getState();
     switch (msg.type) {
+      case 'presets':
+        store.setPresets(msg.presets);
+        break;
       case 'adapter':
         store.setEngine(msg.backend, msg.adapter, msg.warning);
         break;

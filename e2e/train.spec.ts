@@ -76,6 +76,51 @@ test('trains a tiny Transformer in the worker: badge, loss, chart, sample, Stop'
     await expect(page.getByTestId('overrides')).toContainText(`contextLength=${TINY.contextLength}`);
   });
 
+  await test.step('the preset picker lists the gallery; untrainable presets are disabled', async () => {
+    const select = page.getByTestId('preset-select');
+    await expect(select).toBeEnabled();
+    await expect(select).toHaveValue('transformer');
+    const options = select.locator('option');
+    await expect(options).toHaveCount(9);
+    const values = await options.evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(values).toEqual([
+      'transformer',
+      'mamba',
+      'mamba2',
+      'striped-hyena',
+      'rwkv7',
+      'retnet',
+      'olmo-hybrid',
+      'jamba',
+      'samba',
+    ]);
+    for (const name of ['mamba2', 'striped-hyena', 'rwkv7', 'retnet']) {
+      const option = select.locator(`option[value="${name}"]`);
+      await expect(option).toBeDisabled();
+      await expect(option).toHaveAttribute('title', /not trained yet/);
+    }
+    for (const name of ['transformer', 'mamba', 'olmo-hybrid', 'jamba', 'samba']) {
+      await expect(select.locator(`option[value="${name}"]`)).toBeEnabled();
+    }
+    await expect(page.getByTestId('preset-paper')).toContainText('Vaswani et al. 2017');
+
+    // Choosing Mamba shows its description and paper; the form below does not move.
+    const formTop = async () => (await page.getByTestId('steps-input').boundingBox())?.y;
+    const before = await formTop();
+    await select.selectOption('mamba');
+    await expect(page.getByTestId('preset-description')).toContainText('selective state-space');
+    await expect(page.getByTestId('preset-paper')).toContainText('Gu, Dao 2023');
+    await expect(page.getByTestId('preset-paper')).toContainText('Mamba: Linear-Time Sequence Modeling');
+    await expect(page.getByTestId('train-button')).toBeEnabled();
+    expect(await formTop()).toBe(before);
+    expect(new URL(page.url()).searchParams.get('preset')).toBe('mamba');
+    await page.screenshot({ path: 'test-results/strata-presets.png', fullPage: true });
+
+    // Back to the Transformer for the runs below (a Mamba run is too slow on SwiftShader).
+    await select.selectOption('transformer');
+    await expect(page.getByTestId('preset-description')).toContainText('attention + SwiGLU');
+  });
+
   await test.step('a tiny run trains: the loss falls, the chart draws, a sample appears', async () => {
     const t0 = await pageNow(page);
     await page.getByTestId('train-button').click();
@@ -148,6 +193,13 @@ test('trains a tiny Transformer in the worker: badge, loss, chart, sample, Stop'
     await page.getByRole('radio', { name: 'Dark' }).click();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await page.screenshot({ path: 'test-results/strata-dark.png', fullPage: true });
+  });
+
+  await test.step('?preset=mamba preselects Mamba', async () => {
+    await page.goto(query(TINY).replace('/?', '/?preset=mamba&'));
+    await expect(page.getByTestId('preset-select')).toHaveValue('mamba');
+    await expect(page.getByTestId('preset-paper')).toContainText('Gu, Dao 2023');
+    await expect(page.getByTestId('train-button')).toBeEnabled();
   });
 
   expect(consoleErrors).toEqual([]);

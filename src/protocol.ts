@@ -33,7 +33,27 @@ export interface TrainSummary {
   stoppedEarly?: string;
 }
 
+export interface PresetPaper {
+  authors: string;
+  year: number;
+  title: string;
+}
+
+/** One entry of the preset gallery the worker sends once at start. */
+export interface PresetInfo {
+  name: string;
+  title: string;
+  description: string;
+  /** The paper the stack comes from first, then any others it draws on. */
+  papers: PresetPaper[];
+  /** Whether the engine can train it today. */
+  trainable: boolean;
+  /** Why it cannot train yet (the first untrainable layer), when it cannot. */
+  reason?: string;
+}
+
 export type FromWorker =
+  | { type: 'presets'; presets: PresetInfo[] }
   | { type: 'adapter'; adapter: AdapterDescription | null; backend: 'webgpu' | 'cpu'; warning?: string }
   | { type: 'log'; row: LogRow }
   | { type: 'sample'; step: number; text: string }

@@ -1,9 +1,9 @@
-// Run slice: the training form (steps, seed, overrides), the run's lifecycle, its summary or error,
+// Run slice: the training form (preset, steps, seed, overrides), the run's lifecycle, its summary or error,
 // and the latest generated sample.
 import type { StateCreator } from 'zustand';
-import type { TrainSummary } from '../../src/protocol';
+import type { PresetInfo, TrainSummary } from '../../src/protocol';
 import type { StoreState } from './index';
-import { initialUrlState } from './url-state';
+import { DEFAULT_PRESET, initialUrlState } from './url-state';
 
 export type RunStatus = 'idle' | 'starting' | 'training' | 'stopping' | 'done' | 'error';
 
@@ -13,7 +13,10 @@ export interface Sample {
 }
 
 export interface RunSlice {
+  /** The chosen preset's name (?preset=…, 'transformer' by default). */
   preset: string;
+  /** The preset gallery, as the worker sent it at start; null until then. */
+  presets: PresetInfo[] | null;
   steps: number;
   seed: number;
   /** Hyperparameter overrides from the URL (?contextLength=16 …), passed to the engine as is. */
@@ -26,6 +29,9 @@ export interface RunSlice {
   summary: TrainSummary | null;
   error: string | null;
   sample: Sample | null;
+  setPreset(preset: string): void;
+  /** Stores the gallery; a chosen preset the engine does not know falls back to the default. */
+  setPresets(presets: PresetInfo[]): void;
   setSteps(steps: number): void;
   setSeed(seed: number): void;
   setText(text: { name: string; content: string } | null): void;
@@ -38,7 +44,8 @@ export interface RunSlice {
 }
 
 export const createRunSlice: StateCreator<StoreState, [], [], RunSlice> = (set, get) => ({
-  preset: 'transformer',
+  preset: initialUrlState.preset,
+  presets: null,
   steps: initialUrlState.steps,
   seed: initialUrlState.seed,
   overrides: initialUrlState.overrides,
@@ -48,6 +55,11 @@ export const createRunSlice: StateCreator<StoreState, [], [], RunSlice> = (set, 
   summary: null,
   error: null,
   sample: null,
+  setPreset: (preset) => set({ preset }),
+  setPresets: (presets) => {
+    const known = presets.some((p) => p.name === get().preset);
+    set(known ? { presets } : { presets, preset: DEFAULT_PRESET });
+  },
   setSteps: (steps) => set({ steps }),
   setSeed: (seed) => set({ seed }),
   setText: (text) => set({ text }),

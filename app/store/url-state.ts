@@ -1,4 +1,4 @@
-// URL state: the experiment is readable from the address bar. ?steps=…&seed=… set the form, and the
+// URL state: the experiment is readable from the address bar. ?preset=…&steps=…&seed=… set the form, and the
 // preset overrides the engine accepts (?contextLength=16&batchSize=2 …) pass through to it.
 export const OVERRIDE_KEYS = [
   'batchSize',
@@ -20,8 +20,10 @@ export const OVERRIDE_KEYS = [
 
 export const DEFAULT_STEPS = 300;
 export const DEFAULT_SEED = 1;
+export const DEFAULT_PRESET = 'transformer';
 
 export interface UrlState {
+  preset: string;
   steps: number;
   seed: number;
   overrides: Record<string, number>;
@@ -43,16 +45,27 @@ export function parseUrlState(search: string): UrlState {
   }
   const steps = num(params, 'steps');
   const seed = num(params, 'seed');
+  const preset = params.get('preset')?.trim().toLowerCase() ?? '';
   return {
+    // Only the shape is checked here; an unknown name falls back once the worker lists its presets.
+    preset: /^[a-z0-9][a-z0-9-]{0,40}$/.test(preset) ? preset : DEFAULT_PRESET,
     steps: steps !== undefined && steps >= 1 ? Math.floor(steps) : DEFAULT_STEPS,
     seed: seed !== undefined ? Math.floor(seed) : DEFAULT_SEED,
     overrides,
   };
 }
 
-/** Writes steps and seed back to the address bar without a navigation. */
-export function writeUrlState(steps: number, seed: number): void {
+/** Writes the chosen preset to the address bar without a navigation. */
+export function writeUrlPreset(preset: string): void {
   const url = new URL(window.location.href);
+  url.searchParams.set('preset', preset);
+  window.history.replaceState(null, '', url);
+}
+
+/** Writes the preset, steps and seed back to the address bar without a navigation. */
+export function writeUrlState(preset: string, steps: number, seed: number): void {
+  const url = new URL(window.location.href);
+  url.searchParams.set('preset', preset);
   url.searchParams.set('steps', String(steps));
   url.searchParams.set('seed', String(seed));
   window.history.replaceState(null, '', url);
@@ -60,5 +73,5 @@ export function writeUrlState(steps: number, seed: number): void {
 
 export const initialUrlState: UrlState =
   typeof window === 'undefined'
-    ? { steps: DEFAULT_STEPS, seed: DEFAULT_SEED, overrides: {} }
+    ? { preset: DEFAULT_PRESET, steps: DEFAULT_STEPS, seed: DEFAULT_SEED, overrides: {} }
     : parseUrlState(window.location.search);

@@ -1,5 +1,7 @@
 // Activation memory of one training step, by the static graph's rule: every intermediate of the
 // forward math (LAYERS.md) stays alive through the backward, each with a gradient of the same size.
+import { gdnChunking } from '../kernels/gdn';
+import { scanChunking } from '../kernels/selective-scan-plan';
 import type { Channel, Mixer, ModelSpec, NormKind } from '../models/spec';
 
 /**
@@ -7,7 +9,8 @@ import type { Channel, Mixer, ModelSpec, NormKind } from '../models/spec';
  * `grad` per token, kept with a same-size gradient; `stat` per token without one (norm rstd/mean,
  * attention logsumexp); `sequence` per sequence (chunk-boundary states of a chunked scan, no
  * gradient); `position` per position shared by the whole batch, with a gradient (Hyena's filter);
- * `positionStat` the same without one; `step` once per step (the loss). Kernel-internal scratch
+ * `positionStat` the same without one; `step` once per step, gradients included (the loss; tensors
+ * computed from a layer's parameters alone, e.g. Mamba's A = −exp(A_log)). Kernel-internal scratch
  * (tiles, FFT buffers) is not counted.
  */
 export interface ActivationTerms {
@@ -46,9 +49,16 @@ export function mixerTerms(D: number, m: Mixer, T: number, chunk: number, first:
       return terms({ grad: 3 * D + 2 * kv + rope + qk, stat: m.heads + (m.qkNorm ? 2 : 0) });
     }
     case 'mamba': {
-      const di = m.expand * D;
-      // in_proj 2di; conv, silu; x_proj R+2N; dt_proj, softplus; y; silu(z); gated; out_proj D.
-      return terms({ grad: 9 * di + m.dtRank + 2 * m.dState + D, sequence: chunks * di * m.dState });
+      const [di, R, N] = [m.expand * D, m.dtRank, m.dState];
+      // As the layer allocates (layers/mamba.ts): in_proj 2di, its x and z slices 2di, conv, silu;
+      // x_proj R+2N and its Δ, B, C slices R+2N; dt_proj, + bias, softplus; scan y; y⊙silu(z);
+      // out_proj D. The scan keeps its own chunk-start states (selective-scan-plan's chunking, not
+      // `chunk`). Once per step: A = −exp(A_log), two (di, N) tensors with gradients.
+      return terms({
+        grad: 11 * di + 2 * (R + 2 * N) + D,
+        sequence: scanChunking({ T, N }).nChunks * di * N,
+        step: 4 * di * N,
+      });
     }
     case 'mamba2': {
       const di = m.expand * D;
@@ -60,11 +70,21 @@ export function mixerTerms(D: number, m: Mixer, T: number, chunk: number, first:
     }
     case 'gdn': {
       const dv = m.valueExpand * m.headDim;
-      const [H, K, V] = [m.heads, m.heads * m.headDim, m.heads * dv];
-      // q|k|v projections, convs, silu; L2-normalised q, k; a_proj, b_proj, β, g; o; o_norm; g_proj;
-      // gated; o_proj D. Statistics: q, k L2 norms and o_norm rstd per head.
-      const grad = 3 * (2 * K + V) + 2 * K + 4 * H + 4 * V + D;
-      return terms({ grad, stat: 3 * H, sequence: chunks * H * m.headDim * dv });
+      const [H, Dk, K, V] = [m.heads, m.headDim, m.heads * m.headDim, m.heads * dv];
+      // As the layer allocates (layers/gdn.ts): q, k, v projections, short convs, silu (3·(2K + V));
+      // L2-normalised q, k (2K); b_proj, σ, (2σ with negative eigenvalues), a_proj, + dt_bias,
+      // softplus, ⊙(−A) (6H or 7H); o, o_norm, g_proj, gated (4V); o_proj D. Statistics: q, k L2 and
+      // o_norm rstd (3H), and the backward's dlogDecay⊙dt product for dA (H, training only). The
+      // recurrence keeps its own chunk-start states (gdn's chunking, not `chunk`). Once per step:
+      // −exp(A_log) (2H, with gradients); the L2 norms' constant weights (2Dk) and, in the backward,
+      // their discarded weight gradients (2Dk).
+      const gates = m.negativeEigenvalues ? 7 : 6;
+      return terms({
+        grad: 3 * (2 * K + V) + 2 * K + gates * H + 4 * V + D,
+        stat: 4 * H,
+        sequence: gdnChunking({ T }).nChunks * H * Dk * dv,
+        step: 4 * H + 4 * Dk,
+      });
     }
     case 'retnet': {
       const [K, V] = [m.keyExpand * D, m.valueExpand * D];

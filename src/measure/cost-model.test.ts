@@ -11,7 +11,9 @@ import { defineModelParams, modelForward } from '../models/model';
 import { specLayers, type BlockInput, type ModelSpec } from '../models/spec';
 import { SPEC_PRESETS, presetSpec } from '../models/spec-presets';
 import { resolveSpec } from '../models/spec-validate';
+import { resolvePreset } from '../models/presets';
 import { costCurve, modelCost } from './cost-model';
+import { forwardActivationBytes } from './curves';
 
 /** A one-layer model of width 8 (vocab 10, RMSNorm) around a block. */
 const tinyModel = (block: BlockInput, T = 10): ModelSpec =>
@@ -41,9 +43,11 @@ describe('cost model, hand-computed (width 8, T = 10)', () => {
     expect(c.decodeStateBytes).toBe(4 * 16 * (4 + 3));
     const f = 2 * (256 + 64 + 144 + 16 + 128) + 6 * 16 * 4; // + decay, input, readout per state element
     expect(c.flopsPerToken).toEqual({ prefill: f, decode: f, train: 3 * f });
-    // Activations (chunk 4): norm out + sum (2·8, 1 rstd); 9·16 + R + 2N + D = 161 per token; with
-    // gradients, over 10 tokens; plus ⌈10/4⌉ chunk states of 16·4.
-    expect(layer0(b, 10, { scanChunk: 4 }).activationBytes).toBe(4 * (10 * (2 * (16 + 161) + 1) + 3 * 64));
+    // Activations: norm out + sum (2·8, 1 rstd); 11·16 + 2(R + 2N) + D = 202 per token; with
+    // gradients, over 10 tokens; one chunk state of 16·4 (the scan's own chunk of 64, whatever
+    // scanChunk says); A = −exp(A_log), two 16·4 tensors with gradients.
+    const acts = 4 * (10 * (2 * (16 + 202) + 1) + 64 + 4 * 64);
+    expect(layer0(b, 10, { scanChunk: 4 }).activationBytes).toBe(acts);
   });
 
   it('Mamba-2 (d_inner 16, N 4, P 4 → 4 heads, 1 group)', () => {
@@ -113,6 +117,20 @@ describe('cost model, hand-computed (width 8, T = 10)', () => {
   });
 });
 
+/**
+ * What forwardActivationBytes counts beyond a forward graph's allocations: it takes a training
+ * step's terms less their per-token and per-position gradients, so the gradients of a layer's
+ * parameter-only tensors (Mamba's A, GDN's −exp(A_log)) and what only the backward allocates (GDN's
+ * discarded L2-norm weight gradients and its dlogDecay⊙dt product) stay in. Per layer, in bytes:
+ * Mamba 8·d_inner·N; GDN 8·(H + d_k) + 4·B·T·H. Under 0.5% of the forward at this size.
+ */
+const forwardExcess = (s: ModelSpec, B: number, T: number) =>
+  specLayers(s).reduce((n, { mixer: m }) => {
+    if (m.kind === 'mamba') return n + 8 * m.expand * s.width * m.dState;
+    if (m.kind === 'gdn') return n + 8 * (m.heads + m.headDim) + 4 * B * T * m.heads;
+    return n;
+  }, 0);
+
 describe('cost model against the engine', () => {
   const spec = presetSpec('transformer');
   it("counts the Transformer's parameters exactly as the engine creates them", () => {
@@ -124,24 +142,53 @@ describe('cost model against the engine', () => {
     expect(c.params.layers + c.params.embedding + c.params.norms).toBe(store.count);
   });
 
-  it("matches the bytes the Transformer's training graph allocates (activations + gradients)", () => {
-    const [B, T] = [3, 16];
+  /** Bytes the CPU backend allocates past the parameters for a graph (training: + loss and backward). */
+  const graphBytes = (spec: ModelSpec, B: number, T: number, train: boolean) => {
     const cpu = new CpuBackend();
     const params = new ParamStore(cpu, new Rng(1));
     defineModelParams(params, spec);
     const before = cpu.memory().liveBytes;
     const g = new Graph(cpu);
-    params.params.forEach((p) => g.trainable(p.tensor));
+    if (train) params.params.forEach((p) => g.trainable(p.tensor));
     const tokens = g.tensor([B * T], 'tokens', 'i32');
-    const targets = g.tensor([B * T], 'targets', 'i32');
     const logits = modelForward(g, params, spec, tokens, B, T);
-    op.crossEntropy(g, logits, targets, B * T, spec.vocab);
-    g.backward();
+    if (train) {
+      const targets = g.tensor([B * T], 'targets', 'i32');
+      op.crossEntropy(g, logits, targets, B * T, spec.vocab);
+      g.backward();
+    }
+    return { params: before, graph: cpu.memory().liveBytes - before };
+  };
+
+  it("matches the bytes the Transformer's training graph allocates (activations + gradients)", () => {
+    const [B, T] = [3, 16];
+    const { params, graph } = graphBytes(spec, B, T, true);
     const c = modelCost(spec, T, { batch: B });
-    expect(c.training.params).toBe(before);
-    expect(c.training.activations + c.training.grads).toBe(cpu.memory().liveBytes - before);
-    expect(c.training.total).toBe(4 * before + c.training.activations);
+    expect(c.training.params).toBe(params);
+    expect(c.training.activations + c.training.grads).toBe(graph);
+    expect(c.training.total).toBe(4 * params + c.training.activations);
   });
+
+  // T = 70 spans two Mamba scan chunks (64) and five GDN chunks (16), the last ones partial.
+  const mixed = {
+    mamba: resolvePreset('mamba', { contextLength: 70 }).spec,
+    'olmo-hybrid': resolvePreset('olmo-hybrid', { contextLength: 70 }).spec,
+  };
+  for (const [name, s] of Object.entries(mixed)) {
+    it(`matches the bytes the ${name} training graph allocates (activations + gradients)`, () => {
+      const [B, T] = [2, 70];
+      const { params, graph } = graphBytes(s, B, T, true);
+      const c = modelCost(s, T, { batch: B });
+      expect(c.training.params).toBe(params);
+      expect(c.training.activations + c.training.grads).toBe(graph);
+    });
+
+    it(`gives the ${name} forward's allocations as forwardActivationBytes`, () => {
+      const [B, T] = [2, 70];
+      const { graph } = graphBytes(s, B, T, false);
+      expect(forwardActivationBytes(s, B, T)).toBe(graph + forwardExcess(s, B, T));
+    });
+  }
 });
 
 describe('decode state against T', () => {

@@ -7,6 +7,7 @@ export function RunOutcome() {
   const status = useStore((s) => s.status);
   const summary = useStore((s) => s.summary);
   const error = useStore((s) => s.error);
+  const title = useStore((s) => s.presets?.find((p) => p.name === s.preset)?.title ?? 'model');
 
   if (status === 'error' && error) {
     return (
@@ -35,7 +36,7 @@ export function RunOutcome() {
   return (
     <p className="outcome outcome-hint" data-testid="run-hint">
       {status === 'idle'
-        ? 'Train a small character-level Transformer on Moby-Dick and watch the loss fall.'
+        ? `Train a small character-level ${title} on Moby-Dick and watch the loss fall.`
         : '\u00a0'}
     </p>
   );

@@ -4,6 +4,7 @@ import { getEngine } from '../../engine-client';
 import { useStore } from '../../store';
 import { DataPicker } from './DataPicker';
 import { NumberField } from './NumberField';
+import { PresetPicker } from './PresetPicker';
 import { RunOutcome } from './RunOutcome';
 import { RunProgress } from './RunProgress';
 import './train-panel.css';
@@ -17,6 +18,8 @@ export function TrainPanel() {
   const overrides = useStore((s) => s.overrides);
   const ready = useStore((s) => s.backend === 'webgpu' || s.backend === 'cpu');
   const dataName = useStore((s) => s.text?.name ?? 'Moby-Dick');
+  // Untrainable presets are disabled in the picker, but ?preset=… can still name one.
+  const trainable = useStore((s) => s.presets?.find((p) => p.name === s.preset)?.trainable ?? true);
 
   const busy = status === 'starting' || status === 'training' || status === 'stopping';
   const overrideText = Object.entries(overrides)
@@ -37,10 +40,7 @@ export function TrainPanel() {
         <span className="card-sub">{dataName} · characters</span>
       </div>
 
-      <div className="preset" data-testid="preset">
-        <span className="preset-name">Transformer</span>
-        <span className="preset-desc">attention + SwiGLU · RoPE · RMSNorm</span>
-      </div>
+      <PresetPicker disabled={busy} />
 
       <form
         className="train-form"
@@ -84,7 +84,7 @@ export function TrainPanel() {
             type="submit"
             className="btn btn-primary"
             data-testid="train-button"
-            disabled={busy || !ready}
+            disabled={busy || !ready || !trainable}
           >
             {status === 'starting' ? 'Starting…' : status === 'training' ? 'Training…' : 'Train'}
           </button>

@@ -1,0 +1,69 @@
+// The preset picker: a native <select> of the worker's preset gallery (keyboard accessible as is), then
+// the chosen preset's one-line description and its first paper. Presets the engine cannot train yet
+// stay listed but disabled, with the reason as their tooltip and, when chosen from the URL, below.
+import { useStore } from '../../store';
+import { writeUrlPreset } from '../../store/url-state';
+
+export function PresetPicker({ disabled }: { disabled: boolean }) {
+  const preset = useStore((s) => s.preset);
+  const presets = useStore((s) => s.presets);
+  const setPreset = useStore((s) => s.setPreset);
+  const chosen = presets?.find((p) => p.name === preset);
+  const paper = chosen?.papers[0];
+
+  return (
+    <div className="preset" data-testid="preset" data-preset={preset}>
+      <label className="field">
+        <span className="field-label">Model</span>
+        <select
+          className="preset-select"
+          data-testid="preset-select"
+          value={preset}
+          disabled={disabled || !presets}
+          aria-describedby="preset-description preset-paper"
+          onChange={(e) => {
+            setPreset(e.target.value);
+            writeUrlPreset(e.target.value);
+          }}
+        >
+          {presets ? (
+            presets.map((p) => (
+              <option key={p.name} value={p.name} disabled={!p.trainable} title={p.reason}>
+                {p.trainable ? p.title : `${p.title} — not trainable yet`}
+              </option>
+            ))
+          ) : (
+            <option value={preset}>Loading presets…</option>
+          )}
+        </select>
+      </label>
+      <p
+        className="preset-desc"
+        id="preset-description"
+        data-testid="preset-description"
+        title={chosen?.description}
+      >
+        {chosen?.description ?? '\u00a0'}
+      </p>
+      <p
+        className="preset-paper"
+        id="preset-paper"
+        data-testid="preset-paper"
+        title={paper ? `${paper.authors} (${paper.year}). ${paper.title}` : undefined}
+      >
+        {paper ? (
+          <>
+            {paper.authors} <span className="num">{paper.year}</span> · <cite>{paper.title}</cite>
+          </>
+        ) : (
+          '\u00a0'
+        )}
+      </p>
+      {chosen && !chosen.trainable && (
+        <p className="preset-reason" data-testid="preset-reason" role="status">
+          {chosen.reason ?? 'This preset cannot train yet.'}
+        </p>
+      )}
+    </div>
+  );
+}
