@@ -3,6 +3,7 @@ import type { KernelDef } from './backend';
 import { grid, prepareDispatch } from './dispatch';
 import {
   checkSizes,
+  mapInto,
   type ActivationBackwardArgs,
   type Floats,
   type MapOptions,
@@ -17,11 +18,6 @@ type Vals = ArrayLike<number>;
 
 const sigmoidOf = (x: number) => 1 / (1 + Math.exp(-x));
 const softplusOf = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-
-function mapInto(out: Floats, o: MapOptions, f: (i: number) => number): void {
-  const n = o.n ?? out.length;
-  for (let i = 0; i < n; i++) out[i] = o.accumulate ? out[i] + f(i) : f(i);
-}
 
 export function softplusRef(out: Floats, x: Vals, o: MapOptions = {}): void {
   mapInto(out, o, (i) => softplusOf(x[i]));

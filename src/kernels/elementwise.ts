@@ -84,7 +84,8 @@ function geluGrad(x: number): number {
 
 type Vals = ArrayLike<number>;
 
-function mapInto(out: Floats, o: MapOptions, f: (i: number) => number): void {
+/** out[i] (+)= f(i) for i < n: the shape of every elementwise CPU reference. */
+export function mapInto(out: Floats, o: MapOptions, f: (i: number) => number): void {
   const n = o.n ?? out.length;
   for (let i = 0; i < n; i++) out[i] = o.accumulate ? out[i] + f(i) : f(i);
 }
