@@ -82,8 +82,8 @@ function yielding(inner: Backend): Backend {
       channel.port1.onmessage = () => resolve();
       channel.port2.postMessage(null);
     });
-  const read: Backend['read'] = async (t) => {
-    const data = await inner.read(t);
+  const read: Backend['read'] = async (...args) => {
+    const data = await inner.read(...args);
     await nextTask();
     return data;
   };

@@ -7,6 +7,7 @@ import { Rng } from '../data/rng';
 import { BatchSampler } from '../data/batches';
 import { resolvePreset } from '../models/presets';
 import { Trainer } from '../models/trainer';
+import { PRESET_VOCAB } from '../models/spec-presets';
 import { intFlag, parseFlags } from './args';
 
 async function median(runs: number, fn: () => Promise<void>): Promise<number> {
@@ -22,12 +23,15 @@ async function median(runs: number, fn: () => Promise<void>): Promise<number> {
 export async function profileCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, { preset: 'value', runs: 'value', json: 'flag' });
   const backend = new GpuBackend(await nodeGpu());
-  const V = 80;
-  const preset = resolvePreset(typeof flags.preset === 'string' ? flags.preset : 'transformer', {}, V);
+  const preset = resolvePreset(
+    typeof flags.preset === 'string' ? flags.preset : 'transformer',
+    {},
+    PRESET_VOCAB,
+  );
   const runs = intFlag(flags, 'runs', 5);
   const trainer = new Trainer(backend, preset, 1);
   const rng = new Rng(1);
-  const tokens = Int32Array.from({ length: 4096 }, () => rng.int(V));
+  const tokens = Int32Array.from({ length: 4096 }, () => rng.int(PRESET_VOCAB));
   trainer.feed(new BatchSampler(tokens, preset.train.batchSize, preset.spec.contextLength, 1).next());
   const timeOps = (ops: Op[]) =>
     median(runs, async () => {

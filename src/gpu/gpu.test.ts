@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeGpu } from './node-gpu';
 import { adapterLabel } from './device';
+import { backends } from '../kernels/testing';
 
 const OK = `
 override SCALE: f32 = 1.0;
@@ -63,5 +64,23 @@ describe('gpu runtime', () => {
       expect(adapter.isSoftware).toBe(true);
       expect(adapterLabel(adapter)).toMatch(/software adapter/);
     }
+  });
+});
+
+describe('reads', () => {
+  it('reads a range of a tensor, on both backends, and refuses one outside it', async () => {
+    const { gpu, cpu } = await backends();
+    const data = Float32Array.from({ length: 37 }, (_, i) => i * 0.5 - 3);
+    for (const b of [gpu, cpu]) {
+      const t = b.alloc([37], 'range');
+      b.write(t, data);
+      expect([...(await b.read(t, 5, 7))]).toEqual([...data.slice(5, 12)]);
+      expect([...(await b.read(t, 36, 1))]).toEqual([data[36]]);
+      expect([...(await b.read(t))]).toEqual([...data]);
+      b.free(t);
+    }
+    const t = gpu.alloc([4], 'small');
+    await expect(gpu.read(t, 2, 3)).rejects.toThrow(/outside its 4/);
+    gpu.free(t);
   });
 });

@@ -31,7 +31,8 @@ export interface Backend {
   alloc(shape: readonly number[], label: string, dtype?: DType): Tensor;
   free(t: Tensor): void;
   write(t: Tensor, data: Data): void;
-  read(t: Tensor): Promise<Data>;
+  /** Elements [offset, offset + count) of t (all of it by default). */
+  read(t: Tensor, offset?: number, count?: number): Promise<Data>;
   op<A>(kernel: KernelDef<A>, args: A): Op;
   /** Runs ops in order; on WebGPU as a single command-buffer submit. */
   run(ops: readonly Op[]): void;

@@ -33,9 +33,9 @@ export class CpuBackend implements Backend {
     t.cpu.set(data);
   }
 
-  async read(t: Tensor): Promise<Data> {
+  async read(t: Tensor, offset = 0, count = t.size - offset): Promise<Data> {
     if (!t.cpu) throw new Error(`Tensor "${t.label}" has no CPU storage.`);
-    return t.cpu.slice();
+    return t.cpu.slice(offset, offset + count);
   }
 
   op<A>(kernel: KernelDef<A>, args: A): Op {

@@ -10,6 +10,9 @@ interface GpuOp extends Op {
 
 export class GpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
+  /** Mappable staging buffers by size, reused across reads (generation reads once per token). */
+  private staging = new Map<number, GPUBuffer[]>();
+
   constructor(readonly gpu: Gpu) {}
 
   alloc(shape: readonly number[], label: string, dtype: DType = 'f32'): Tensor {
@@ -30,21 +33,30 @@ export class GpuBackend implements Backend {
     this.gpu.device.queue.writeBuffer(t.gpu, 0, data as Float32Array<ArrayBuffer>);
   }
 
-  async read(t: Tensor): Promise<Data> {
+  async read(t: Tensor, offset = 0, count = t.size - offset): Promise<Data> {
     if (!t.gpu) throw new Error(`Tensor "${t.label}" has no GPU storage.`);
+    if (offset < 0 || count < 0 || offset + count > t.size) {
+      throw new Error(
+        `read of "${t.label}": elements [${offset}, ${offset + count}) are outside its ${t.size}.`,
+      );
+    }
     const { device } = this.gpu;
-    const staging = device.createBuffer({
-      size: t.gpu.size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      label: `read ${t.label}`,
-    });
+    const size = Math.max(4, Math.ceil(count / 4) * 16); // copies are 4-byte aligned, sizes multiples of 4
+    const free = this.staging.get(size) ?? [];
+    const staging =
+      free.pop() ??
+      device.createBuffer({
+        size,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        label: `read ${size} B`,
+      });
     const enc = device.createCommandEncoder();
-    enc.copyBufferToBuffer(t.gpu, 0, staging, 0, t.gpu.size);
+    if (count > 0) enc.copyBufferToBuffer(t.gpu, offset * 4, staging, 0, count * 4);
     device.queue.submit([enc.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
-    const bytes = staging.getMappedRange().slice(0, t.bytes);
+    const bytes = staging.getMappedRange().slice(0, count * 4);
     staging.unmap();
-    staging.destroy();
+    this.staging.set(size, [...free, staging]);
     return t.dtype === 'f32' ? new Float32Array(bytes) : new Int32Array(bytes);
   }
 

@@ -88,6 +88,15 @@ export function checkGradient(
     );
 }
 
+/** sum(out ⊙ R) for a CPU reference that writes `out` (length R.length): a scalar loss for checkGradient. */
+export function weightedSum(R: Float64Array, forward: (out: Float64Array) => void): () => number {
+  return () => {
+    const out = new Float64Array(R.length);
+    forward(out);
+    return out.reduce((s, v, i) => s + v * R[i], 0);
+  };
+}
+
 export function toF32(d: Data): Float32Array {
   return d instanceof Float32Array ? d : new Float32Array(d);
 }

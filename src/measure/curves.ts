@@ -131,8 +131,8 @@ class Arena implements Backend {
   write(t: Tensor, data: Data): void {
     this.inner.write(t, data);
   }
-  read(t: Tensor): Promise<Data> {
-    return this.inner.read(t);
+  read(t: Tensor, offset?: number, count?: number): Promise<Data> {
+    return this.inner.read(t, offset, count);
   }
   op<A>(kernel: KernelDef<A>, args: A): Op {
     const o = this.inner.op(kernel, args);

@@ -43,8 +43,7 @@ export class Generator {
       window.set(ctx);
       this.backend.write(this.tokens, window);
       this.backend.run(this.graph.forwardOps);
-      const all = (await this.backend.read(this.logits)) as Float32Array;
-      const row = all.subarray((ctx.length - 1) * V, ctx.length * V);
+      const row = (await this.backend.read(this.logits, (ctx.length - 1) * V, V)) as Float32Array;
       seq.push(sampleToken(row, temperature, topK, rng));
     }
     return Int32Array.from(seq.slice(prompt.length));

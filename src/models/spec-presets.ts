@@ -18,7 +18,7 @@ export interface SpecPreset {
   spec: SpecInput;
 }
 
-/** Moby-Dick's character vocabulary: a placeholder, the trainer sets vocab from its tokenizer. */
+/** The vocabulary size of Moby-Dick's characters: presets use it until a tokenizer sets the real one (training does). */
 export const PRESET_VOCAB = 80;
 
 const tiny = { width: 64, vocab: PRESET_VOCAB, contextLength: 64 };
