@@ -18,20 +18,24 @@ import {
   type SpecProblem,
 } from './spec';
 import { CHANNEL_PREFIX, MIXER_PREFIX, specParams, type ParamShape } from './spec-params';
-import { norm, type LayerContext } from './layers/context';
+import { norm, type DecodeContext, type LayerContext } from './layers/context';
 import { attentionMixer } from './layers/attention';
 import { gdnInit, gdnMixer } from './layers/gdn';
 import { mambaInit, mambaMixer } from './layers/mamba';
 import { mlpChannel, swigluChannel } from './layers/channels';
 
-/** A mixer's forward, and the initialisation of its parameters the model's rules do not cover. */
-interface MixerCode {
+/**
+ * A mixer's forward, the initialisation of its parameters the model's rules do not cover, and its
+ * decode step: one token x (B, D) → y (B, D), reading and updating the layer's state in place.
+ */
+export interface MixerCode {
   forward: (c: LayerContext, m: Mixer, x: Tensor) => Tensor;
   init?: (s: ParamShape) => Init | undefined;
+  step?: (c: DecodeContext, m: Mixer, x: Tensor) => Tensor;
 }
 type ChannelForward = (c: LayerContext, x: Tensor) => Tensor;
 
-const MIXERS: Partial<Record<Mixer['kind'], MixerCode>> = {
+export const MIXERS: Partial<Record<Mixer['kind'], MixerCode>> = {
   attention: { forward: (c, m, x) => attentionMixer(c, m as Extract<Mixer, { kind: 'attention' }>, x) },
   gdn: { forward: (c, m, x) => gdnMixer(c, m as GdnMixer, x), init: gdnInit },
   mamba: { forward: (c, m, x) => mambaMixer(c, m as MambaMixer, x), init: mambaInit },

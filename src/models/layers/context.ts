@@ -36,3 +36,19 @@ export function norm(c: Omit<LayerContext, 'prefix'>, name: string, x: Tensor): 
     ? op.layernorm(g, x, w, p.get(`${name}.bias`), R, spec.width, spec.normEps)
     : op.rmsnorm(g, x, w, R, spec.width, spec.normEps);
 }
+
+/**
+ * What a mixer's decode step needs: a LayerContext with T = 1 (B sequences decoded side by side), the
+ * position of the token being decoded, the capacity, and the layer's persistent state tensors.
+ */
+export interface DecodeContext extends LayerContext {
+  /** 0-based position of the token being decoded: an i32 tensor of one element, written before each step. */
+  pos: Tensor;
+  /** The most tokens a sequence will hold (KV-cache and history length). */
+  capacity: number;
+  /**
+   * The layer's state tensor `name` (KV cache, SSM state, conv state, history …): allocated once,
+   * zeroed by the decoder's reset, kept between steps; its bytes are the layer's decode state.
+   */
+  state(name: string, shape: number[]): Tensor;
+}
