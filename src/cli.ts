@@ -5,12 +5,14 @@ import { trainCommand } from './cli/train';
 import { benchCommand } from './cli/bench';
 import { profileCommand } from './cli/profile';
 import { curvesCommand } from './cli/curves';
+import { layerCommand } from './cli/layer';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   train: trainCommand,
   bench: benchCommand,
   profile: profileCommand,
   curves: curvesCommand,
+  layer: layerCommand,
 };
 
 async function main(): Promise<void> {

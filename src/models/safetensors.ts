@@ -62,7 +62,8 @@ export function decodeSafetensors(bytes: Uint8Array): Safetensors {
     };
     const Ctor = DTYPES[dtype as keyof typeof DTYPES];
     if (!Ctor) throw new Error(`Tensor "${name}" has dtype ${dtype}; Strata reads F32 and I32 only.`);
-    const raw = bytes.slice(base + data_offsets[0], base + data_offsets[1]);
+    // A copy (Node's Buffer.slice would share the file's pooled memory), aligned for the typed array.
+    const raw = Uint8Array.prototype.slice.call(bytes, base + data_offsets[0], base + data_offsets[1]);
     const data = new Ctor(raw.buffer, 0, raw.byteLength / 4);
     if (data.length !== shape.reduce((a, b) => a * b, 1))
       throw new Error(`Tensor "${name}": ${data.length} values for shape [${shape}].`);
