@@ -1,7 +1,8 @@
-// `cli bench [matmul|fma|scan] [--json] [--sizes 256,512,1024] [--runs 5] [--warmup 1] [--no-ceiling]`
+// `cli bench [matmul|fma|scan|train] [--json] [--sizes 256,512,1024] [--runs 5] [--warmup 1] [--no-ceiling]`
 // matmul: our matmul against TensorFlow.js's WebGPU backend on the same device (one JSON object per
 // size, then a summary with the adapter and the FMA ceiling); fma: the FMA ceiling alone; scan: the
-// fused Mamba scan against the naive one (time and peak-memory ratios, bench-scan.ts).
+// fused Mamba scan against the naive one (time and peak-memory ratios, bench-scan.ts); train: one
+// training step of the Transformer preset against the same model in TensorFlow.js (bench-train.ts).
 // On SwiftShader (2 cores) the default run takes ~70 s on an idle machine (~3 min on a busy one):
 // 1024³ is ~1.5 s per run for ours and ~6 s for tfjs, × (1 warm-up + 5 runs) each; the FMA ceiling
 // adds ~10 s. Use --sizes 64,128 for a quick check.
@@ -9,10 +10,12 @@ import { adapterLabel } from '../gpu/device';
 import { nodeGpu } from '../gpu/node-gpu';
 import { benchMatmul, DEFAULT_SIZES, type MatmulBenchRow } from '../measure/bench-matmul';
 import { benchScan, describeScanBench } from '../measure/bench-scan';
+import { benchTrain, describeTrainBench } from '../measure/bench-train';
 import { fmaCeiling, type FmaCeiling } from '../measure/fma-ceiling';
 import { MIN_RUNS } from '../measure/timing';
 import { intFlag, parseFlags } from './args';
 
+const BENCHMARKS = ['matmul', 'fma', 'scan', 'train'];
 const FLAGS = { json: 'flag', sizes: 'value', runs: 'value', warmup: 'value', 'no-ceiling': 'flag' } as const;
 
 function parseSizes(v: string | true | undefined): number[] {
@@ -47,8 +50,8 @@ function ceilingLine(c: FmaCeiling): string {
 export async function benchCommand(args: string[]): Promise<void> {
   const what = args[0] && !args[0].startsWith('--') ? args[0] : 'matmul';
   const flags = parseFlags(args[0] === what ? args.slice(1) : args, FLAGS);
-  if (what !== 'matmul' && what !== 'fma' && what !== 'scan')
-    throw new Error(`Unknown benchmark "${what}". Benchmarks: matmul, fma, scan.`);
+  if (!BENCHMARKS.includes(what))
+    throw new Error(`Unknown benchmark "${what}". Benchmarks: ${BENCHMARKS.join(', ')}.`);
   const json = flags.json === true;
   const runs = intFlag(flags, 'runs', MIN_RUNS);
   const warmup = intFlag(flags, 'warmup', 1);
@@ -72,6 +75,12 @@ export async function benchCommand(args: string[]): Promise<void> {
   if (what === 'scan') {
     const r = await benchScan(gpu, { runs, warmup });
     console.log(json ? JSON.stringify({ ...r, adapter }) : describeScanBench(r));
+    return;
+  }
+
+  if (what === 'train') {
+    const r = await benchTrain(gpu, { runs, warmup });
+    console.log(json ? JSON.stringify({ ...r, adapter }) : describeTrainBench(r));
     return;
   }
 

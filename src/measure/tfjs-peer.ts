@@ -43,6 +43,9 @@ export function openTfjsPeer(gpu: Gpu): Promise<TfjsPeer> {
 async function open(gpu: Gpu): Promise<TfjsPeer> {
   installNavigatorGuard();
   const tf = await import('@tensorflow/tfjs-core');
+  // The union package registers every op's gradient (tfjs-core alone registers none) for the
+  // training peer; it shares tfjs-core's registries, so loading it once is enough.
+  await import('@tensorflow/tfjs');
   const webgpu = await import('@tensorflow/tfjs-backend-webgpu');
   // Replace the factory tfjs registered for its own adapter (if any) by one holding our device.
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
