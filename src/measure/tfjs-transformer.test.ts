@@ -70,7 +70,7 @@ describe('TensorFlow.js Transformer peer', () => {
   it('benchTrain times both sides on the same device with agreeing initial losses', async () => {
     const gpu = await nodeGpu();
     const r = await benchTrain(gpu, {
-      overrides: { width: 32, contextLength: 8, layers: 1, batchSize: 2 },
+      overrides: { width: 32, contextLength: 8, layers: 2, batchSize: 2 },
       warmup: 1,
     });
     expect(r.peer.sharesDevice).toBe(true);
