@@ -1,21 +1,24 @@
-// `cli bench [matmul|fma|scan|train] [--json] [--sizes 256,512,1024] [--runs 5] [--warmup 1] [--no-ceiling]`
+// `cli bench [matmul|fma|attention|scan|train|all] [--json] [--sizes 256,512,1024] [--runs 5] [--warmup 1] [--no-ceiling]`
 // matmul: our matmul against TensorFlow.js's WebGPU backend on the same device (one JSON object per
 // size, then a summary with the adapter and the FMA ceiling); fma: the FMA ceiling alone; scan: the
 // fused Mamba scan against the naive one (time and peak-memory ratios, bench-scan.ts); train: one
-// training step of the Transformer preset against the same model in TensorFlow.js (bench-train.ts).
+// training step of the Transformer preset against the same model in TensorFlow.js (bench-train.ts);
+// attention: our causal attention forward against TF.js's (bench-attention.ts); all: each in turn.
 // On SwiftShader (2 cores) the default run takes ~70 s on an idle machine (~3 min on a busy one):
 // 1024³ is ~1.5 s per run for ours and ~6 s for tfjs, × (1 warm-up + 5 runs) each; the FMA ceiling
 // adds ~10 s. Use --sizes 64,128 for a quick check.
-import { adapterLabel } from '../gpu/device';
+import { adapterLabel, type AdapterDescription, type Gpu } from '../gpu/device';
 import { nodeGpu } from '../gpu/node-gpu';
 import { benchMatmul, DEFAULT_SIZES, type MatmulBenchRow } from '../measure/bench-matmul';
 import { benchScan, describeScanBench } from '../measure/bench-scan';
 import { benchTrain, describeTrainBench } from '../measure/bench-train';
+import { benchAttention, describeAttentionRow } from '../measure/bench-attention';
 import { fmaCeiling, type FmaCeiling } from '../measure/fma-ceiling';
 import { MIN_RUNS } from '../measure/timing';
 import { intFlag, parseFlags } from './args';
 
-const BENCHMARKS = ['matmul', 'fma', 'scan', 'train'];
+const ALL = ['matmul', 'attention', 'scan', 'train'];
+const BENCHMARKS = ['fma', ...ALL, 'all'];
 const FLAGS = { json: 'flag', sizes: 'value', runs: 'value', warmup: 'value', 'no-ceiling': 'flag' } as const;
 
 function parseSizes(v: string | true | undefined): number[] {
@@ -64,7 +67,33 @@ export async function benchCommand(args: string[]): Promise<void> {
     isSoftware: gpu.adapter.isSoftware,
   };
   if (!json) console.log(`Adapter: ${adapterLabel(gpu.adapter)}`);
+  const ctx: BenchContext = {
+    gpu,
+    adapter,
+    json,
+    runs,
+    warmup,
+    sizes: parseSizes(flags.sizes),
+    ceiling: flags['no-ceiling'] !== true,
+  };
+  // `all`: the matmul benchmark measures the FMA ceiling first, so fma is not run on its own.
+  for (const name of what === 'all' ? ALL : [what]) await runBenchmark(name, ctx);
+}
 
+interface BenchContext {
+  gpu: Gpu;
+  adapter: Pick<AdapterDescription, 'vendor' | 'architecture' | 'description' | 'isSoftware'>;
+  json: boolean;
+  runs: number;
+  warmup: number;
+  sizes: number[];
+  ceiling: boolean;
+}
+
+async function runBenchmark(
+  what: string,
+  { gpu, adapter, json, runs, warmup, sizes, ceiling }: BenchContext,
+): Promise<void> {
   if (what === 'fma') {
     const c = await fmaCeiling(gpu, { runs, warmup });
     if (json) console.log(JSON.stringify({ kind: 'fma', adapter, ...c }));
@@ -78,13 +107,18 @@ export async function benchCommand(args: string[]): Promise<void> {
     return;
   }
 
+  if (what === 'attention') {
+    for (const r of await benchAttention(gpu, { runs, warmup }))
+      console.log(json ? JSON.stringify({ ...r, adapter }) : describeAttentionRow(r));
+    return;
+  }
+
   if (what === 'train') {
     const r = await benchTrain(gpu, { runs, warmup });
     console.log(json ? JSON.stringify({ ...r, adapter }) : describeTrainBench(r));
     return;
   }
 
-  const sizes = parseSizes(flags.sizes);
   if (!json) {
     console.log(`matmul C = A·B (square, f32) — strata vs TensorFlow.js WebGPU on the same device`);
     console.log(`protocol: ${warmup} warm-up, ${runs} timed runs each, alternated, medians\n`);
@@ -94,7 +128,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     sizes,
     runs,
     warmup,
-    ceiling: flags['no-ceiling'] !== true,
+    ceiling,
     onCeiling: (c) => {
       if (!json) console.log(`${ceilingLine(c)}\n`);
     },
