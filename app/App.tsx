@@ -1,7 +1,10 @@
-// The page: header with the adapter badge, the training panel, the live loss chart and the latest
-// sample. App selects nothing from the store, so training-rate updates never re-render it.
+// The page: header with the adapter badge, the training panel, the stack editor and the inspector of
+// the selected block, the live loss chart and the latest sample. App selects nothing from the store,
+// so training-rate updates never re-render it.
 import { LossChart } from './components/Charts/LossChart';
 import { Header } from './components/Header/Header';
+import { Inspector } from './components/Inspector/Inspector';
+import { StackEditor } from './components/StackEditor/StackEditor';
 import { SampleView } from './components/Sample/SampleView';
 import { TrainPanel } from './components/TrainPanel/TrainPanel';
 
@@ -11,6 +14,8 @@ export function App() {
       <Header />
       <main className="layout">
         <TrainPanel />
+        <StackEditor />
+        <Inspector />
         <LossChart />
         <SampleView />
       </main>

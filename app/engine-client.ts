@@ -2,7 +2,8 @@
 // arrive at training rate; they are batched and applied once per animation frame.
 import type { FromWorker, LogRow, ToWorker } from '../src/protocol';
 import { useStore } from './store';
-import { writeUrlState } from './store/url-state';
+import { MODEL_OVERRIDE_KEYS, writeUrlState } from './store/url-state';
+import { trainBlockReason } from './stack/train-gate';
 
 export class EngineClient {
   private readonly worker: Worker;
@@ -25,17 +26,24 @@ export class EngineClient {
     };
   }
 
-  /** Starts a run with the form's steps and seed, the preset, and the URL's overrides. */
+  /**
+   * Starts a run of the edited stack with the form's steps and seed and the URL's training overrides
+   * (its model overrides are already part of the stack). Refused while the stack cannot train.
+   */
   train(): void {
     const s = useStore.getState();
     if (s.status === 'starting' || s.status === 'training' || s.status === 'stopping') return;
+    if (trainBlockReason(s)) return;
     this.cancelFlush();
     s.resetMetrics();
     s.runStarted(s.steps);
     writeUrlState(s.preset, s.steps, s.seed);
-    const overrides = Object.keys(s.overrides).length > 0 ? { ...s.overrides } : undefined;
+    const model: readonly string[] = MODEL_OVERRIDE_KEYS;
+    const kept = Object.entries(s.overrides).filter(([k]) => !model.includes(k));
+    const overrides = kept.length > 0 ? Object.fromEntries(kept) : undefined;
     const text = s.text ?? undefined;
-    this.send({ type: 'train', preset: s.preset, steps: s.steps, seed: s.seed, overrides, text });
+    const spec = s.analysis.input;
+    this.send({ type: 'train', preset: s.preset, steps: s.steps, seed: s.seed, overrides, text, spec });
   }
 
   stop(): void {
@@ -54,9 +62,11 @@ export class EngineClient {
     switch (msg.type) {
       case 'presets':
         store.setPresets(msg.presets);
+        store.setTrainableLayers(msg.trainable);
         break;
       case 'adapter':
         store.setEngine(msg.backend, msg.adapter, msg.warning);
+        store.setMemory(msg.memory);
         break;
       case 'log':
         this.pending.push(msg.row);

@@ -1,5 +1,7 @@
 // The typed message protocol between the UI and the engine Worker. The UI imports only these types.
 import type { AdapterDescription } from './gpu/device';
+import type { MemoryLimits } from './measure/memory-fit';
+import type { SpecInput } from './models/spec';
 
 export interface TrainRequest {
   type: 'train';
@@ -10,6 +12,11 @@ export interface TrainRequest {
   overrides?: Record<string, number>;
   /** The user's own text (split 90/10); Moby-Dick when absent. */
   text?: { name: string; content: string };
+  /**
+   * A stack edited in the playground: trained instead of the preset's own spec (its vocab is replaced
+   * by the tokenizer's). Model overrides (width, contextLength, heads …) still apply on top of it.
+   */
+  spec?: SpecInput;
 }
 
 export type ToWorker = TrainRequest | { type: 'stop' };
@@ -52,9 +59,22 @@ export interface PresetInfo {
   reason?: string;
 }
 
+/** The mixer and channel kinds the engine can train today (the others can be specified and costed). */
+export interface TrainableLayers {
+  mixers: string[];
+  channels: string[];
+}
+
 export type FromWorker =
-  | { type: 'presets'; presets: PresetInfo[] }
-  | { type: 'adapter'; adapter: AdapterDescription | null; backend: 'webgpu' | 'cpu'; warning?: string }
+  | { type: 'presets'; presets: PresetInfo[]; trainable: TrainableLayers }
+  | {
+      type: 'adapter';
+      adapter: AdapterDescription | null;
+      backend: 'webgpu' | 'cpu';
+      warning?: string;
+      /** What the backend can hold: a model whose training step needs more is refused before allocating. */
+      memory: MemoryLimits;
+    }
   | { type: 'log'; row: LogRow }
   | { type: 'sample'; step: number; text: string }
   | { type: 'done'; summary: TrainSummary }

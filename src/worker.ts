@@ -8,9 +8,14 @@ import { adapterLabel, openGpu } from './gpu/device';
 import { trainModel } from './models/train';
 import { resolvePreset } from './models/presets';
 import { SPEC_PRESETS } from './models/spec-presets';
-import { SpecError } from './models/spec-validate';
+import { resolveSpec, SpecError } from './models/spec-validate';
 import { splitText } from './data/corpus';
-import type { FromWorker, PresetInfo, ToWorker, TrainRequest } from './protocol';
+import { CharTokenizer } from './data/tokenizer';
+import { checkFit, memoryLimits, type MemoryLimits } from './measure/memory-fit';
+import { unsupportedLayers } from './models/model';
+import { CHANNEL_KINDS, MIXER_KINDS } from './models/spec-fields';
+import type { ChannelKind, MixerKind } from './models/spec';
+import type { FromWorker, PresetInfo, ToWorker, TrainableLayers, TrainRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker): void => scope.postMessage(message);
@@ -38,7 +43,24 @@ function presetGallery(): PresetInfo[] {
   });
 }
 
-post({ type: 'presets', presets: presetGallery() });
+/** The layer kinds the engine trains today: each kind alone in a tiny stack, asked of the model. */
+function trainableLayers(): TrainableLayers {
+  const tiny = { width: 64, vocab: 8, contextLength: 8 };
+  const ok = (mixer: MixerKind, channel: ChannelKind | null) =>
+    unsupportedLayers(resolveSpec({ ...tiny, stack: [{ blocks: [{ mixer, channel }] }] })).length === 0;
+  return {
+    mixers: MIXER_KINDS.filter((k) => ok(k, null)),
+    channels: CHANNEL_KINDS.filter((k) => ok('attention', k)),
+  };
+}
+
+post({ type: 'presets', presets: presetGallery(), trainable: trainableLayers() });
+
+const deviceMemoryGb = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+/** The CPU backend's largest typed array the engine allocates at once. */
+const CPU_MAX_BUFFER = 2 ** 31;
+/** What the chosen backend can hold; set once it is open. */
+let limits: MemoryLimits = memoryLimits(CPU_MAX_BUFFER, deviceMemoryGb);
 
 /** Resolves once the backend is chosen; the choice is always announced with an 'adapter' message. */
 const backendReady: Promise<Backend> = openBackend();
@@ -46,7 +68,7 @@ const backendReady: Promise<Backend> = openBackend();
 async function openBackend(): Promise<Backend> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) {
-    post({ type: 'adapter', adapter: null, backend: 'cpu', warning: NO_WEBGPU });
+    post({ type: 'adapter', adapter: null, backend: 'cpu', warning: NO_WEBGPU, memory: limits });
     return yielding(new CpuBackend());
   }
   try {
@@ -58,7 +80,8 @@ async function openBackend(): Promise<Backend> {
       ? `Software adapter (${name || adapterLabel(adapter)}): the WebGPU kernels run on the CPU here, ` +
         'so training is slow and its timings are not GPU timings.'
       : undefined;
-    post({ type: 'adapter', adapter, backend: 'webgpu', warning });
+    limits = memoryLimits(opened.device.limits.maxStorageBufferBindingSize, deviceMemoryGb);
+    post({ type: 'adapter', adapter, backend: 'webgpu', warning, memory: limits });
     return new GpuBackend(opened);
   } catch (err) {
     post({
@@ -66,6 +89,7 @@ async function openBackend(): Promise<Backend> {
       adapter: null,
       backend: 'cpu',
       warning: `WebGPU could not start: ${messageOf(err).replace(/\.?$/, '.')} Training runs on the CPU reference backend: slow, tiny models only.`,
+      memory: limits,
     });
     return yielding(new CpuBackend());
   }
@@ -122,6 +146,14 @@ function loadCorpus(): Promise<{ train: string; val: string }> {
   return corpus;
 }
 
+/** Refuses, before anything is allocated, a model whose training step the backend cannot hold. */
+function refuseIfTooLarge(req: TrainRequest, text: string): void {
+  const vocab = new CharTokenizer(text).vocabSize;
+  const { spec, train } = resolvePreset(req.preset, req.overrides, vocab, req.spec);
+  const fit = checkFit(spec, train.batchSize, limits);
+  if (!fit.ok) throw new Error(fit.message);
+}
+
 let running = false;
 let stopRequested = false;
 
@@ -138,6 +170,7 @@ async function train(req: TrainRequest): Promise<void> {
   try {
     const data = req.text ? splitText(req.text.content, `"${req.text.name}"`) : await loadCorpus();
     const backend = await backendReady;
+    refuseIfTooLarge(req, data.train);
     const summary = await trainModel(backend, req, data, {
       onLog: (row) => post({ type: 'log', row }),
       onSample: (step, text) => post({ type: 'sample', step, text }),

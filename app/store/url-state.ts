@@ -1,5 +1,12 @@
 // URL state: the experiment is readable from the address bar. ?preset=…&steps=…&seed=… set the form, and the
-// preset overrides the engine accepts (?contextLength=16&batchSize=2 …) pass through to it.
+// preset overrides the engine accepts (?contextLength=16&batchSize=2 …) pass through to it. An edited
+// stack is written as ?stack=(gdn.swiglu*3,attention[qkNorm;postNorm].swiglu)x2 (stack-codec.ts), with
+// ?width, ?contextLength, ?norm, ?tied and ?embedNorm where they differ from the preset's.
+import type { SpecInput } from '../../src/models/spec';
+import { NORM_KINDS, type NormKind } from '../../src/models/spec';
+import { PRESET_VOCAB, SPEC_PRESETS } from '../../src/models/spec-presets';
+import { withOverrides } from '../../src/models/presets';
+import { decodeStack, encodeStack } from '../stack/stack-codec';
 export const OVERRIDE_KEYS = [
   'batchSize',
   'contextLength',
@@ -68,6 +75,90 @@ export function writeUrlState(preset: string, steps: number, seed: number): void
   url.searchParams.set('preset', preset);
   url.searchParams.set('steps', String(steps));
   url.searchParams.set('seed', String(seed));
+  window.history.replaceState(null, '', url);
+}
+
+/** Overrides that shape the model: folded into the edited stack, never sent beside it. */
+export const MODEL_OVERRIDE_KEYS = [
+  'width',
+  'contextLength',
+  'heads',
+  'kvHeads',
+  'window',
+  'layers',
+] as const;
+
+const flag = (params: URLSearchParams, key: string): boolean | undefined => {
+  const v = params.get(key);
+  return v === null ? undefined : v !== '0' && v !== 'false';
+};
+
+/** The preset's spec as written, the default preset's for an unknown name. */
+export function presetInput(preset: string): SpecInput {
+  return { ...(SPEC_PRESETS[preset] ?? SPEC_PRESETS[DEFAULT_PRESET]).spec, vocab: PRESET_VOCAB };
+}
+
+/**
+ * The stack the page opens with: the preset's, or ?stack=…, with ?norm, ?tied, ?embedNorm and the
+ * model overrides (?width, ?contextLength, ?heads …) applied. A stack that cannot be read leaves the
+ * preset's, and says why.
+ */
+export function initialSpec(search: string, preset: string): { spec: SpecInput; problem: string | null } {
+  const params = new URLSearchParams(search);
+  let spec = presetInput(preset);
+  let problem: string | null = null;
+  const text = params.get('stack');
+  if (text) {
+    try {
+      spec = { ...spec, stack: decodeStack(text) };
+    } catch (err) {
+      problem = err instanceof Error ? err.message : String(err);
+    }
+  }
+  const norm = params.get('norm');
+  if (norm && (NORM_KINDS as readonly string[]).includes(norm)) spec = { ...spec, norm: norm as NormKind };
+  const tied = flag(params, 'tied');
+  if (tied !== undefined) spec = { ...spec, tiedEmbeddings: tied };
+  const embedNorm = flag(params, 'embedNorm');
+  if (embedNorm !== undefined) spec = { ...spec, embedNorm };
+  const model: Record<string, number> = {};
+  for (const key of MODEL_OVERRIDE_KEYS) {
+    const v = num(params, key);
+    if (v !== undefined) model[key] = v;
+  }
+  try {
+    spec = withOverrides(spec, model);
+  } catch (err) {
+    // "layers" only applies to a stack of one repeated block; the stack keeps its own repeats.
+    problem ??= err instanceof Error ? err.message : String(err);
+    delete model.layers;
+    spec = withOverrides(spec, model);
+  }
+  return { spec, problem };
+}
+
+/**
+ * Writes the edited stack to the address bar: ?stack and the model-wide settings where they differ
+ * from the preset's (so an unedited preset keeps a short address), and drops the model overrides
+ * that are now part of the stack.
+ */
+export function writeUrlSpec(preset: string, spec: SpecInput): void {
+  const base = presetInput(preset);
+  const url = new URL(window.location.href);
+  const params = url.searchParams;
+  for (const key of ['stack', 'norm', 'tied', 'embedNorm', ...MODEL_OVERRIDE_KEYS]) params.delete(key);
+  const setIf = (key: string, value: unknown, def: unknown, text = String(value)) => {
+    if (value !== def) params.set(key, text);
+  };
+  setIf('width', spec.width, base.width);
+  setIf('contextLength', spec.contextLength, base.contextLength);
+  setIf('norm', spec.norm ?? 'rmsnorm', base.norm ?? 'rmsnorm');
+  setIf('tied', spec.tiedEmbeddings ?? true, base.tiedEmbeddings ?? true, spec.tiedEmbeddings ? '1' : '0');
+  setIf('embedNorm', spec.embedNorm ?? false, base.embedNorm ?? false, spec.embedNorm ? '1' : '0');
+  const stack = encodeStack(spec.stack);
+  // Written by hand: URLSearchParams would percent-encode the brackets and commas it is made of.
+  const query = params.toString();
+  url.search = stack === encodeStack(base.stack) ? query : `${query ? `${query}&` : ''}stack=${stack}`;
   window.history.replaceState(null, '', url);
 }
 

@@ -1,11 +1,13 @@
 // Gated DeltaNet recurrence backward: f64 CPU reference (LAYERS.md adjoint) and the GPU kernel + copy-outs.
-import type { Gpu } from '../gpu/device';
+import type { AdapterDescription, Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
 import { prepareColumnSum, type Floats } from './elementwise';
 import { checkGdn, gdnChunking, gdnKernel, type GdnSizes } from './gdn';
+import { prepareFewRowsSum } from './selective-scan-plan';
 import type { Tensor } from './tensor';
 import code from './gdn-backward.wgsl?raw';
+import lanesCode from './gdn-backward-lanes.wgsl?raw';
 
 export interface GdnBackwardArgs extends GdnSizes {
   dq: Tensor; // (B, T, H, Dk)
@@ -130,11 +132,32 @@ function check(a: GdnBackwardArgs): { chunk: number; nChunks: number } {
   ]);
 }
 
-/** The backward's GPU steps: the adjoint kernel into scratch, then one copy (or add) per output. */
-export function prepareGdnBackward(gpu: Gpu, a: GdnBackwardArgs): GpuStep {
+/** The kind of adapter the backward is planned for. */
+export type GdnTarget = Pick<AdapterDescription, 'isSoftware'>;
+
+/** Largest state (vec4s) the lanes kernel keeps per invocation, twice (S and Ŝ): 16 KiB each. */
+const LANES_MAX_VEC4S = 1024;
+/** Invocations (heads) per workgroup of the lanes kernel: a few SIMD groups of SwiftShader's 4 lanes. */
+const LANES_WG = 8;
+
+/**
+ * How the backward runs: `columns` (GPUs) — one workgroup per (b, h), one invocation per state column,
+ * sums over columns in workgroup memory; `lanes` (software adapters, states up to LANES_MAX_VEC4S) —
+ * one invocation per (b, h), no barriers. On SwiftShader (2 cores) at the OLMo-hybrid preset's sizes
+ * (B 16, T 64, H 4, Dk 12, Dv 24) the lanes kernel took MEASURED_LANES, the columns one MEASURED_COLUMNS.
+ */
+export function gdnBackwardPlan(s: Pick<GdnSizes, 'Dk' | 'Dv'>, target: GdnTarget): 'columns' | 'lanes' {
+  return target.isSoftware && s.Dv * Math.ceil(s.Dk / 4) <= LANES_MAX_VEC4S ? 'lanes' : 'columns';
+}
+
+/** The backward's GPU steps, planned for `target` (the device's adapter by default): the adjoint kernel
+ *  into scratch, then one copy (or add) per output. */
+export function prepareGdnBackward(gpu: Gpu, a: GdnBackwardArgs, target: GdnTarget = gpu.adapter): GpuStep {
   const { B, T, H, Dk: K, Dv: V } = a;
   const { chunk, nChunks } = check(a);
-  // Scratch: dq, dk, dv, dβ, dg, Ŝ_0, then the per-step states of the chunk being walked.
+  const plan = gdnBackwardPlan(a, target);
+  // Scratch: dq, dk, dv, dβ, dg, Ŝ_0, then the per-step states of the chunk being walked (the lanes
+  // kernel pads each column to NV vec4s).
   const sizes = [
     B * T * H * K,
     B * T * H * K,
@@ -145,31 +168,36 @@ export function prepareGdnBackward(gpu: Gpu, a: GdnBackwardArgs): GpuStep {
   ];
   const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((x, y) => x + y, 0));
   const offW = offsets[5] + sizes[5];
-  const scratch = gpu.pool.acquire((offW + B * H * chunk * K * V) * 4, 'gdnBackward scratch');
+  const nv = Math.ceil(K / 4);
+  const stateFloats = plan === 'lanes' ? V * nv * 4 : K * V;
+  const scratch = gpu.pool.acquire((offW + B * H * chunk * stateFloats) * 4, 'gdnBackward scratch');
   const outputs = [a.dq, a.dk, a.dv, a.dbeta, a.dg, a.dstate];
-  const kernel = gdnKernel('gdnBackward', code, a, chunk);
-  const steps = [
-    prepareDispatch(gpu, {
-      kernel: {
-        ...kernel,
-        constants: { ...kernel.constants, SL: Math.min(Math.ceil(K / 4), Math.floor(512 / V)) },
-      },
+  const u32 = [T, H, K, V, nChunks, a.dstate ? 1 : 0, ...offsets.slice(1), offW];
+  let kernelStep: GpuStep;
+  if (plan === 'lanes') {
+    const kernel = gdnKernel('gdnBackward.lanes', lanesCode.replace('STATE_VEC4S', `${V * nv}u`), a, chunk);
+    kernelStep = prepareDispatch(gpu, {
+      kernel: { ...kernel, constants: { ...kernel.constants, WG: LANES_WG } },
       buffers: [scratch, a.chunkStates, a.dout, a.q, a.k, a.v, a.beta, a.g],
-      u32: [T, H, K, V, nChunks, a.dstate ? 1 : 0, ...offsets.slice(1), offW],
+      u32: [...u32, B * H],
+      workgroups: [Math.ceil((B * H) / LANES_WG)],
+    });
+  } else {
+    const kernel = gdnKernel('gdnBackward', code, a, chunk);
+    kernelStep = prepareDispatch(gpu, {
+      kernel: { ...kernel, constants: { ...kernel.constants, SL: Math.min(nv, Math.floor(512 / V)) } },
+      buffers: [scratch, a.chunkStates, a.dout, a.q, a.k, a.v, a.beta, a.g],
+      u32,
       workgroups: [H, B],
+    });
+  }
+  const steps = [
+    kernelStep,
+    ...outputs.flatMap((out, i) => {
+      if (!out) return [];
+      const spec = { rows: 1, cols: sizes[i], offset: offsets[i], accumulate: a.accumulate };
+      return [plan === 'lanes' ? prepareFewRowsSum(gpu, out, scratch, spec) : prepareColumnSum(gpu, out, scratch, spec)];
     }),
-    ...outputs.flatMap((out, i) =>
-      out
-        ? [
-            prepareColumnSum(gpu, out, scratch, {
-              rows: 1,
-              cols: sizes[i],
-              offset: offsets[i],
-              accumulate: a.accumulate,
-            }),
-          ]
-        : [],
-    ),
   ];
   return withScratch(gpu, steps, [scratch]);
 }

@@ -22,6 +22,11 @@ export interface RopeSizes {
   base: number;
   /** Position of the first step (decode); 0 in training. */
   posOffset?: number;
+  /**
+   * An i32 tensor whose element 0 is added to every position when the op runs (decode: one graph
+   * replayed at each position). Its value must keep positions below ROPE_MAX_POSITION.
+   */
+  pos?: Tensor;
 }
 
 export interface RopeArgs extends RopeSizes {
@@ -44,6 +49,8 @@ function check(name: string, out: Tensor, x: Tensor, s: RopeSizes): void {
   const end = (s.posOffset ?? 0) + s.T;
   if (end > ROPE_MAX_POSITION)
     throw new Error(`${name}: positions reach ${end}; RoPE supports positions below ${ROPE_MAX_POSITION}.`);
+  if (s.pos && (s.pos.dtype !== 'i32' || s.pos.size < 1))
+    throw new Error(`${name}: pos "${s.pos.label}" must be an i32 tensor of at least one element.`);
   if (out === x) throw new Error(`${name}: "${out.label}" may not alias its input; use a separate tensor.`);
   const n = s.B * s.T * s.nHeads * s.Dh;
   for (const t of [out, x]) {
@@ -69,11 +76,12 @@ export function ropeRef(
 ): void {
   const half = s.Dh / 2;
   const sign = inverse ? -1 : 1;
+  const offset = (s.posOffset ?? 0) + (s.pos ? s.pos.i32[0] : 0);
   for (let i = 0; i < half; i++) {
     const theta = invFreq(i, s.Dh, s.base);
     for (let row = 0; row < s.B * s.T * s.nHeads; row++) {
       const t = Math.floor(row / s.nHeads) % s.T;
-      const angle = Math.fround((t + (s.posOffset ?? 0)) * theta);
+      const angle = Math.fround((t + offset) * theta);
       const c = Math.cos(angle);
       const sn = sign * Math.sin(angle);
       const i1 = row * s.Dh + i;
@@ -93,8 +101,9 @@ function prepare(gpu: Gpu, out: Tensor, x: Tensor, s: RopeSizes, inverse: boolea
   const n = (s.B * s.T * s.nHeads * s.Dh) / 2;
   return prepareDispatch(gpu, {
     kernel: { name: inverse ? 'ropeBackward' : 'rope', code },
-    buffers: [out, x],
-    u32: [n, s.Dh / 2, s.nHeads, s.T, s.posOffset ?? 0, inverse ? 1 : 0, accumulate ? 1 : 0, 0],
+    // Without a pos tensor, x stands in for it (never read).
+    buffers: [out, x, s.pos ?? x],
+    u32: [n, s.Dh / 2, s.nHeads, s.T, s.posOffset ?? 0, inverse ? 1 : 0, accumulate ? 1 : 0, s.pos ? 1 : 0],
     f32: theta,
     workgroups: grid(n, 64),
   });

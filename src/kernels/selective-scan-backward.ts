@@ -2,10 +2,11 @@
 import type { Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
-import { mul, prepareColumnSum, type Floats } from './elementwise';
+import { mul, prepareColumnSum, type ColumnSumSpec, type Floats } from './elementwise';
 import {
   checkBindings,
   checkScan,
+  prepareFewRowsSum,
   scanChunking,
   scanKernel,
   scanPlan,
@@ -14,6 +15,7 @@ import {
 } from './selective-scan-plan';
 import type { Tensor } from './tensor';
 import code from './selective-scan-backward.wgsl?raw';
+import lanesCode from './selective-scan-backward-lanes.wgsl?raw';
 
 export interface SelectiveScanBackwardArgs extends ScanSizes {
   dx: Tensor; // (B, T, dInner)
@@ -146,10 +148,12 @@ export function prepareSelectiveScanBackward(
 ): GpuStep {
   const { B, T, dInner: D, N } = a;
   const { chunk, nChunks } = check(a);
-  const plan = scanPlan(N, target, 'backward');
+  const plan = scanPlan(N, target, 'backward', a);
   checkBindings(gpu, 'selectiveScanBackward', 10);
-  const groups = Math.ceil(D / plan.workgroup);
-  // Scratch: dBm and dC partials per workgroup of channels, then dA, dDskip (per batch) and dh0.
+  const lanes = plan.group > 0;
+  // Partial rows of dBm and dC: one per workgroup of channels (GPUs) or per channel group (lanes).
+  const groups = Math.ceil(D / (lanes ? plan.group : plan.workgroup));
+  // Scratch: dBm and dC partials, then dA, dDskip (per batch) and dh0.
   const btn = B * T * N;
   const offA = 2 * groups * btn;
   const offD = offA + B * D * N;
@@ -157,15 +161,38 @@ export function prepareSelectiveScanBackward(
   const size = offH0 + (a.dh0 ? B * D * N : 0);
   const scratch = gpu.pool.acquire(size * 4, 'selectiveScanBackward partials');
   const accumulate = a.accumulate;
-  const sum = (out: Tensor, rows: number, cols: number, offset: number) =>
-    prepareColumnSum(gpu, out, scratch, { rows, cols, offset, accumulate });
+  // Software adapters sum these few rows without the barrier of prepareColumnSum's one-block entry.
+  const sum = (out: Tensor, rows: number, cols: number, offset: number) => {
+    const spec: ColumnSumSpec = { rows, cols, offset, accumulate };
+    return lanes ? prepareFewRowsSum(gpu, out, scratch, spec) : prepareColumnSum(gpu, out, scratch, spec);
+  };
+  const buffers = [a.dx, a.ddelta, scratch, a.x, a.delta, a.A, a.Bm, a.C, a.dy, a.chunkStates];
+  const u32 = [B, T, D, N, nChunks, (accumulate ? 1 : 0) | (a.dh0 ? 2 : 0), offA, offD, offH0];
+  const ns = Math.ceil(N / 4);
+  const scan = lanes
+    ? prepareDispatch(gpu, {
+        kernel: scanKernel(
+          'selectiveScanBackward.lanes',
+          lanesCode
+            .replace('GROUP_VEC4S', `${plan.group * ns}u`)
+            .replace('GROUP_SIZE', `${plan.group}u`)
+            .replace('CHUNK_VEC4S', `${chunk * ns}u`),
+          { N, chunk },
+          plan,
+          { GROUP: plan.group },
+        ),
+        buffers,
+        u32: [...u32, groups],
+        workgroups: [Math.ceil((B * groups) / plan.workgroup)],
+      })
+    : prepareDispatch(gpu, {
+        kernel: scanKernel('selectiveScanBackward', code, { N, chunk }, plan),
+        buffers,
+        u32,
+        workgroups: [groups, B],
+      });
   const steps = [
-    prepareDispatch(gpu, {
-      kernel: scanKernel('selectiveScanBackward', code, { N, chunk }, plan),
-      buffers: [a.dx, a.ddelta, scratch, a.x, a.delta, a.A, a.Bm, a.C, a.dy, a.chunkStates],
-      u32: [B, T, D, N, nChunks, (accumulate ? 1 : 0) | (a.dh0 ? 2 : 0), offA, offD, offH0],
-      workgroups: [groups, B],
-    }),
+    scan,
     // dx += Dskip ⊙ dy, the skip connection's share.
     mul.gpu(gpu, { out: a.dx, a: a.dy, b: a.Dskip, cols: D, n: B * T * D, accumulate: true }),
     sum(a.dBm, groups, btn, 0),

@@ -2,9 +2,12 @@
 import type { AdapterDescription, Gpu } from '../gpu/device';
 import type { KernelSource } from '../gpu/pipeline-cache';
 import { rowsKernel } from './attention-rows';
-import { checkSizes } from './elementwise';
+import type { GpuStep } from './backend';
+import { prepareDispatch } from './dispatch';
+import { checkSizes, type ColumnSumSpec } from './elementwise';
 import type { Tensor } from './tensor';
 import common from './selective-scan-common.wgsl?raw';
+import sumRowsCode from './elementwise-sum-rows.wgsl?raw';
 
 /** Widest state the kernels hold in registers (16 vec4s, `MAX_NV` in the WGSL). */
 export const SCAN_MAX_N = 64;
@@ -53,14 +56,21 @@ export type ScanTarget = Pick<AdapterDescription, 'isSoftware'>;
 /** How a scan kernel runs on a kind of adapter. */
 export interface ScanPlan {
   /**
-   * Channels per invocation. GPUs: 1, for B·nChunks·dInner invocations in the forward, B·dInner in
-   * the backward (a GPU broadcasts each step's Bm and C to them). Software adapters, forward: up to 4,
-   * sharing each step's Bm and C loads, which SwiftShader makes lane by lane. The backward: 1.
+   * Channels per invocation held in registers together. GPUs: 1, for B·nChunks·dInner invocations
+   * in the forward, B·dInner in the backward (a GPU broadcasts each step's Bm and C to them).
+   * Software adapters, forward: up to 4, sharing each step's Bm and C loads, which SwiftShader makes
+   * lane by lane. The backward: 1.
    */
   channels: number;
   /**
+   * The backward on software adapters: channels per invocation walked one after another, their dBm
+   * and dC summed in private memory (no sum crosses lanes: no barriers). 0: the workgroup sums the
+   * channels' dBm and dC in workgroup memory (GPUs); the forwards.
+   */
+  group: number;
+  /**
    * Invocations per workgroup: 64, fewer for wide states so that the backward's reduction buffer
-   * (2·⌈N/4⌉·WG vec4s) stays within 8 KiB. Software adapters, forward: 16, so that 4 channels per
+   * (2·⌈N/4⌉·WG vec4s) stays within 8 KiB. Software adapters: 16, so that several channels per
    * invocation still make several workgroups (SwiftShader runs one workgroup per core).
    */
   workgroup: number;
@@ -77,16 +87,36 @@ export interface ScanPlan {
 
 /** Register-array length of the kernels (`MAX_NV`): channels per invocation × ⌈N/4⌉ vec4s. */
 const MAX_NV = 16;
+/** The software backward's channel group: the largest power of two ≤ 16 that leaves at least this
+ *  many invocations (SIMD lanes) to spread over the cores. */
+const MIN_LANES = 64;
 
 /** On SwiftShader (2 cores, idle) the benchmark's forward took 34 ms with the software plan and 45 ms
  *  with the GPU plan as it was before its forward went chunk-parallel (medians of 11, alternated in
- *  one process; the naive scan 185 ms). */
-export function scanPlan(N: number, target: ScanTarget, kernel: 'forward' | 'backward'): ScanPlan {
+ *  one process; the naive scan 185 ms). The backward at the Mamba preset's sizes (B 16, T 64,
+ *  dInner 128, N 16): SOFTWARE_BACKWARD. `sizes` picks the software backward's channel group. */
+export function scanPlan(
+  N: number,
+  target: ScanTarget,
+  kernel: 'forward' | 'backward',
+  sizes: Pick<ScanSizes, 'B' | 'dInner'> = { B: 1, dInner: 1 },
+): ScanPlan {
   const ns = Math.ceil(N / 4);
   if (target.isSoftware && kernel === 'forward')
-    return { channels: Math.min(4, Math.floor(MAX_NV / ns)), workgroup: 16, stage: false, parallel: false };
-  const parallel = !target.isSoftware && kernel === 'forward';
-  return { channels: 1, workgroup: Math.min(64, Math.floor(256 / ns)), stage: !target.isSoftware, parallel };
+    return {
+      channels: Math.min(4, Math.floor(MAX_NV / ns)),
+      group: 0,
+      workgroup: 16,
+      stage: false,
+      parallel: false,
+    };
+  if (target.isSoftware) {
+    let group = 16;
+    while (group > 1 && sizes.B * Math.ceil(sizes.dInner / group) < MIN_LANES) group /= 2;
+    return { channels: 1, group, workgroup: 16, stage: false, parallel: false };
+  }
+  const parallel = kernel === 'forward';
+  return { channels: 1, group: 0, workgroup: Math.min(64, Math.floor(256 / ns)), stage: true, parallel };
 }
 
 /** A fused scan kernel: the shared prelude, the `c < NV` loops unrolled by the rows kernels' helper
@@ -96,6 +126,7 @@ export function scanKernel(
   body: string,
   s: { N: number; chunk: number },
   plan: ScanPlan,
+  extra: Record<string, number> = {},
 ): KernelSource {
   const ns = Math.ceil(s.N / 4);
   const nv = ns * plan.channels;
@@ -107,6 +138,7 @@ export function scanKernel(
     CHUNK: s.chunk,
     WG: plan.workgroup,
     STAGE: +plan.stage,
+    ...extra,
   };
   return { name, code: rowsKernel(name, common + body, 4 * nv).code, constants };
 }
@@ -119,4 +151,27 @@ export function checkBindings(gpu: Gpu, name: string, count: number): void {
     throw new Error(
       `${name} binds ${count} storage buffers; this device allows ${max} (maxStorageBuffersPerShaderStage). Use an adapter that offers ${count}, as desktop Chrome does.`,
     );
+}
+
+/**
+ * out (+)= the column sums of a few rows of x, by the sumRows kernel's barrier-free entry: one
+ * invocation per column, rows in order. For one block prepareColumnSum picks the `total` entry (8
+ * lanes per column and a barrier per 256-invocation workgroup), which SwiftShader runs as coroutines:
+ * copying the GDN backward's five gradients out of its scratch that way took ~850 ms of CPU time,
+ * this way a few ms. The software plans use it for their copy-outs.
+ */
+export function prepareFewRowsSum(
+  gpu: Gpu,
+  out: Tensor | GPUBuffer,
+  x: Tensor | GPUBuffer,
+  s: Omit<ColumnSumSpec, 'rowsPerBlock'>,
+): GpuStep {
+  const groups = Math.ceil(s.cols / 64);
+  if (groups > 65535) throw new Error(`sumRows: ${s.cols} columns is over the dispatch limit (65535·64).`);
+  return prepareDispatch(gpu, {
+    kernel: { name: 'sumRows.partials', code: sumRowsCode, entry: 'partials' },
+    buffers: [out, x],
+    u32: [s.rows, s.cols, s.stride ?? s.cols, s.offset ?? 0, s.rows, s.accumulate ? 1 : 0],
+    workgroups: [groups, 1],
+  });
 }

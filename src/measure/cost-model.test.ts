@@ -63,7 +63,7 @@ describe('cost model, hand-computed (width 8, T = 10)', () => {
     const c = layer0(b);
     // in_proj 24·8 + 24, short conv 24·3 + 24, bias 8, FFN 4·3 + 4, freq 4, 4·4 + 4, 8·4, out 8·8 + 8.
     expect(c.params).toBe(8 + 216 + 96 + 8 + 16 + 4 + 20 + 32 + 72);
-    expect(c.decodeStateBytes).toBe(4 * 3 * 8 * 10); // 3D·T history
+    expect(c.decodeStateBytes).toBe(4 * (8 * 10 + 3 * 8 * 2)); // D·T history + short conv state
     const proj = 2 * (192 + 72 + 64);
     const filter = 2 * (12 + 16 + 32);
     expect(layer0(b, 10, { longConv: 'direct' }).flopsPerToken.prefill).toBe(proj + filter + 8 * 11);
@@ -201,7 +201,9 @@ describe('decode state against T', () => {
       specLayers(spec).forEach(({ mixer: m }, i) => {
         const bytes = costs.map((c) => c[i].decodeStateBytes);
         const grows = (m.kind === 'attention' && m.window === 0) || m.kind === 'hyena';
-        const expected = grows ? Ts.map((T) => (bytes[0] / Ts[0]) * T) : Ts.map(() => bytes[0]);
+        // Affine in T when it grows (Hyena's short conv state is constant).
+        const slope = (bytes[1] - bytes[0]) / (Ts[1] - Ts[0]);
+        const expected = grows ? Ts.map((T) => bytes[0] + slope * (T - Ts[0])) : Ts.map(() => bytes[0]);
         expect(bytes, `${name} layer ${i} (${m.kind})`).toEqual(expected);
       });
     }

@@ -140,7 +140,9 @@ function stateFloats(D: number, layer: Layer, T: number): number {
     case 'rwkv7':
       return D * m.headSize + D + shift; // H·N² state + time-mix token shift
     case 'hyena':
-      return (m.order + 1) * D * T + shift; // the whole history of the projections
+      // The whole history of each long convolution's input (order − 1 of them), and the short conv's
+      // last K − 1 inputs of the (order + 1)·D projections (at least one slot: the decoder allocates one).
+      return (m.order - 1) * D * T + (m.order + 1) * D * Math.max(1, m.shortConv - 1) + shift;
   }
 }
 

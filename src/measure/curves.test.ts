@@ -1,8 +1,11 @@
-// The curves against T on a tiny Transformer: measured peaks against the cost model, monotone rows, fits.
+// The curves against T on a tiny Transformer: measured peaks against the cost model, monotone rows, fits;
+// and the decode state of every preset that decodes, measured against the cost model from T = 64 to 4096.
 import { describe, expect, it } from 'vitest';
 import { nodeGpu } from '../gpu/node-gpu';
 import { GpuBackend } from '../kernels/gpu-backend';
-import { curves, DECODE_NOTE, scalingExponent, type CurveLine, type CurveOptions } from './curves';
+import type { SpecInput } from '../models/spec';
+import { SPEC_PRESETS } from '../models/spec-presets';
+import { curves, scalingExponent, type CurveLine, type CurveOptions, type CurveRow } from './curves';
 
 const tiny: CurveOptions = {
   preset: 'transformer',
@@ -26,7 +29,10 @@ describe('curves against T', () => {
     const rows = lines.flatMap((l) => (l.kind === 'row' ? [l] : []));
     for (const r of rows) {
       expect(r.fits).toBe(true);
-      expect(r.decodeMeasured).toBe(false);
+      // The decoder's states are the cost model's decode state; its peak adds parameters and the step graph.
+      expect(r.decode?.stateBytes).toBe(r.analytic.decodeStateBytes);
+      expect(r.decode!.peakBytes).toBeGreaterThan(r.decode!.stateBytes + 4 * r.analytic.params);
+      expect(r.decode!.tokensPerSec).toBeGreaterThan(0);
       // The forward-only graph allocates exactly the cost model's forward tensors.
       expect(r.prefill?.peakBytes).toBe(r.analytic.prefillBytes);
       // Training: measured = analytic + what the cost model leaves out. At T = 8 that is 856 bytes:
@@ -45,10 +51,11 @@ describe('curves against T', () => {
       expect(r.analytic.training.total).toBeGreaterThan(prev.analytic.training.total);
       expect(r.prefill!.peakBytes).toBeGreaterThan(prev.prefill!.peakBytes);
       expect(r.training!.peakBytes).toBeGreaterThan(prev.training!.peakBytes);
+      expect(r.decode!.peakBytes).toBeGreaterThan(prev.decode!.peakBytes);
     });
     const [header, summary] = [lines[0], lines[4]];
     expect(header.kind === 'header' && header.adapter.isSoftware).toBe(true);
-    expect(summary.kind === 'summary' && summary.decode).toBe(DECODE_NOTE);
+    expect(summary.kind === 'summary' && summary.exponents.decode).not.toBeNull();
     expect(backend.memory().liveBytes).toBe(live);
   });
 
@@ -65,7 +72,59 @@ describe('curves against T', () => {
     expect(rows[1]).toMatchObject({ T: 8, fits: true });
     expect(backend.memory().liveBytes).toBe(live);
     const summary = lines.at(-1);
-    expect(summary?.kind === 'summary' && summary.exponents).toEqual({ prefill: null, training: null });
+    expect(summary?.kind === 'summary' && summary.exponents).toEqual({
+      prefill: null,
+      decode: null,
+      training: null,
+    });
+  });
+});
+
+describe('decode state against T', () => {
+  const Ts = [64, 512, 4096];
+  const rowsOf = async (backend: GpuBackend, preset: string, edited?: SpecInput) => {
+    const o: CurveOptions = { preset, contexts: Ts, measure: ['decode'], overrides: { width: 32 }, edited };
+    const lines = await collect(backend, o);
+    return lines.flatMap((l) => (l.kind === 'row' ? [l] : []));
+  };
+  /** Relative change of x from T = 64 to 4096. */
+  const change = (rows: CurveRow[], x: (r: CurveRow) => number) => x(rows[2]) / x(rows[0]) - 1;
+
+  it('every preset that decodes: measured state = analytic (5%); attention grows linearly, Mamba and GDN stay flat', async () => {
+    const backend = new GpuBackend(await nodeGpu());
+    const live = backend.memory().liveBytes;
+    const decoded: string[] = [];
+    for (const preset of Object.keys(SPEC_PRESETS)) {
+      const rows = await rowsOf(backend, preset);
+      if (rows.some((r) => r.decodeNote)) continue; // a mixer without a decode step yet
+      decoded.push(preset);
+      for (const r of rows) {
+        expect(r.fits).toBe(true);
+        expect(
+          Math.abs(r.decode!.stateBytes / r.analytic.decodeStateBytes - 1),
+          `${preset} T=${r.T}`,
+        ).toBeLessThan(0.05);
+      }
+      const peak = (r: CurveRow) => r.decode!.peakBytes;
+      if (preset === 'transformer') {
+        // State and peak are affine in T: the step from 512 to 4096 is 8× the step from 64 to 512.
+        expect(rows[2].decode!.stateBytes).toBe(64 * rows[0].decode!.stateBytes);
+        const slope = (peak(rows[2]) - peak(rows[1])) / (peak(rows[1]) - peak(rows[0]));
+        expect(Math.abs(slope / 8 - 1)).toBeLessThan(0.01);
+      }
+    }
+    const gdn: SpecInput = {
+      ...SPEC_PRESETS['olmo-hybrid'].spec,
+      stack: [{ blocks: [{ mixer: 'gdn', channel: 'swiglu' }], repeat: 2 }],
+    };
+    for (const rows of [await rowsOf(backend, 'mamba'), await rowsOf(backend, 'olmo-hybrid', gdn)]) {
+      expect(Math.abs(change(rows, (r) => r.decode!.stateBytes))).toBeLessThan(0.01);
+      expect(Math.abs(change(rows, (r) => r.decode!.peakBytes))).toBeLessThan(0.01);
+    }
+    expect(decoded).toEqual(
+      expect.arrayContaining(['transformer', 'mamba', 'olmo-hybrid', 'samba', 'jamba']),
+    );
+    expect(backend.memory().liveBytes).toBe(live);
   });
 });
 

@@ -1,4 +1,6 @@
-// Memory and throughput against T (MEASURE.md curves 1, 2): analytic cost beside measured peaks and times.
+// Memory and throughput against T (MEASURE.md curves 1, 2): analytic cost beside measured peaks and
+// times, for prefill, one decode step after a prefix of T (Decoder: KV caches and recurrent states),
+// and a training step.
 import type { AdapterDescription } from '../gpu/device';
 import type { Backend, KernelDef, Op } from '../kernels/backend';
 import type { GpuBackend } from '../kernels/gpu-backend';
@@ -8,7 +10,8 @@ import { Rng } from '../data/rng';
 import { ParamStore } from '../models/params';
 import { resolvePreset, type Preset } from '../models/presets';
 import { defineModelParams, modelForward } from '../models/model';
-import { specLayers, type ModelSpec } from '../models/spec';
+import { checkDecodable, Decoder } from '../models/decode';
+import { specLayers, type ModelSpec, type SpecInput } from '../models/spec';
 import { Trainer } from '../models/trainer';
 import { modelCost, type TrainingBytes } from './cost-model';
 import {
@@ -35,7 +38,14 @@ export interface CurveOptions {
   /** Timed runs per measurement (≥ 5); default 5. */
   runs?: number;
   seed?: number;
+  /** A stack edited in the playground: replaces the preset's spec (the preset only names the run). */
+  edited?: SpecInput;
+  /** What to measure per row; default all three. */
+  measure?: readonly Phase[];
 }
+
+export type Phase = 'prefill' | 'decode' | 'training';
+export const PHASES: readonly Phase[] = ['prefill', 'decode', 'training'];
 
 /** What each memory figure counts, so that analytic and measured are compared like for like. */
 export const INCLUDES = {
@@ -43,10 +53,14 @@ export const INCLUDES = {
     'parameters + every tensor of the static forward graph (token ids, each intermediate, logits); analytic: the cost model’s forward activations without their gradients, and without targets, per-row loss, logsumexp and loss',
   trainingBytes:
     'parameters + gradients + AdamW m and v + activations and their gradients (with token and target ids, loss); measured also counts what the analytic total does not: GPU kernels’ backward scratch (norm weight-gradient partials, attention row sums, embedding-gradient sort buffers), the optimizer’s grad-norm scalar, statistics and partials, and 16-byte rounding of every buffer',
+  decodeStateBytes:
+    'the decoder’s state tensors for the batch at capacity T: KV caches (a ring of min(T, window) positions for windowed attention), recurrent and conv states; analytic: the cost model’s decode state at T × batch',
+  decodeBytes:
+    'parameters + decode state + the one-token graph’s tensors + attention-decode score scratch (batch × heads × cache slots per attention layer)',
+  decodeTiming:
+    'one decode step (a token per sequence) at position T − 1 of zeroed states: the cache contents do not change the work (attention reads all min(T, window) cached positions, recurrences do fixed work), so no prefill precedes it',
   peakBytes: 'peak live pool bytes during build and runs, less the bytes live before the row began',
 } as const;
-
-export const DECODE_NOTE = 'decode not measured: no decode path yet; decodeStateBytes is analytic only';
 
 export interface CurveHeader {
   kind: 'header';
@@ -56,7 +70,6 @@ export interface CurveHeader {
   adapter: AdapterDescription;
   limitBytes: number;
   includes: typeof INCLUDES;
-  decode: string;
 }
 
 export interface Measured {
@@ -80,16 +93,18 @@ export interface CurveRow {
     training: TrainingBytes;
   };
   prefill?: Measured;
+  /** One decode step at position T − 1, with the decoder's state bytes. */
+  decode?: Measured & { stateBytes: number };
+  /** Why decode was not measured (a mixer without a decode step), when it was asked for. */
+  decodeNote?: string;
   training?: Measured;
-  decodeMeasured: false;
 }
 
 export interface CurveSummary {
   kind: 'summary';
   adapter: AdapterDescription;
   /** Slope of log(median time) against log T over the upper half of the fitting rows; null under 2 points. */
-  exponents: { prefill: number | null; training: number | null };
-  decode: string;
+  exponents: { prefill: number | null; decode: number | null; training: number | null };
 }
 
 export type CurveLine = CurveHeader | CurveRow | CurveSummary;
@@ -234,6 +249,24 @@ async function prefill(arena: Arena, backend: GpuBackend, p: Preset, B: number, 
   }
 }
 
+/** One decode step at position T − 1 (the states' contents do not change the work: INCLUDES.decodeTiming). */
+async function decode(arena: Arena, backend: GpuBackend, p: Preset, B: number, runs: number, rng: Rng) {
+  const { spec } = p;
+  const T = spec.contextLength;
+  const params = new ParamStore(arena, rng);
+  let dec: Decoder | undefined;
+  try {
+    defineModelParams(params, spec);
+    dec = new Decoder(arena, params, spec, { batch: B, capacity: T });
+    dec.step(randomIds(rng, B, spec.vocab), T - 1);
+    const ops = dec.graph.forwardOps;
+    return { ...(await measure(backend, B, runs, () => arena.run(ops))), stateBytes: dec.stateBytes().total };
+  } finally {
+    dec?.dispose();
+    params.dispose();
+  }
+}
+
 async function training(arena: Arena, backend: GpuBackend, p: Preset, runs: number, rng: Rng, seed: number) {
   const trainer = new Trainer(arena, p, seed);
   try {
@@ -252,7 +285,12 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
   const B = o.batch ?? 1;
   const seed = o.seed ?? 1;
   const runs = o.runs ?? 5;
-  const preset = resolvePreset(o.preset, { ...o.overrides, contextLength: T, batchSize: B }, o.vocab);
+  const preset = resolvePreset(
+    o.preset,
+    { ...o.overrides, contextLength: T, batchSize: B },
+    o.vocab,
+    o.edited,
+  );
   const c = modelCost(preset.spec, T, { batch: B });
   const row: CurveRow = {
     kind: 'row',
@@ -260,14 +298,23 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
     fits: true,
     analytic: {
       params: c.params.total,
-      decodeStateBytes: c.decodeStateBytes,
+      decodeStateBytes: c.decodeStateBytes * B,
       prefillFlopsPerToken: c.flopsPerToken.prefill,
       trainFlopsPerToken: c.flopsPerToken.train,
       prefillBytes: c.training.params + forwardActivationBytes(preset.spec, B, T),
       training: c.training,
     },
-    decodeMeasured: false,
   };
+  const phases = new Set(o.measure ?? PHASES);
+  let decodes = phases.has('decode');
+  if (decodes) {
+    try {
+      checkDecodable(preset.spec);
+    } catch (e) {
+      row.decodeNote = (e as Error).message;
+      decodes = false;
+    }
+  }
   const arena = new Arena(backend, limit);
   const { device } = backend.gpu;
   const start = backend.memory().liveBytes;
@@ -276,12 +323,13 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
   device.pushErrorScope('out-of-memory');
   let failure: unknown;
   try {
+    const less = <M extends Measured>(m: M): M => ({ ...m, peakBytes: m.peakBytes - start });
     backend.resetPeak();
-    const pre = await prefill(arena, backend, preset, B, runs, rng);
+    if (phases.has('prefill')) row.prefill = less(await prefill(arena, backend, preset, B, runs, rng));
     backend.resetPeak();
-    const train = await training(arena, backend, preset, runs, rng, seed);
-    row.prefill = { ...pre, peakBytes: pre.peakBytes - start };
-    row.training = { ...train, peakBytes: train.peakBytes - start };
+    if (decodes) row.decode = less(await decode(arena, backend, preset, B, runs, rng));
+    backend.resetPeak();
+    if (phases.has('training')) row.training = less(await training(arena, backend, preset, runs, rng, seed));
   } catch (e) {
     arena.clear();
     failure = e;
@@ -297,6 +345,7 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
     return {
       ...row,
       prefill: undefined,
+      decode: undefined,
       training: undefined,
       fits: false,
       reason: failure instanceof DoesNotFit ? msg : `does not fit: ${msg}`,
@@ -318,22 +367,24 @@ export async function* curves(backend: GpuBackend, o: CurveOptions): AsyncGenera
     adapter,
     limitBytes: limit,
     includes: INCLUDES,
-    decode: DECODE_NOTE,
   };
-  const [Ts, prefillMs, trainingMs]: number[][] = [[], [], []];
+  // Per phase, the T and median time of every row that measured it.
+  const fits = Object.fromEntries(PHASES.map((k) => [k, { Ts: [] as number[], ms: [] as number[] }]));
   for (const T of o.contexts) {
     const row = await measureRow(backend, o, T, limit);
-    if (row.prefill && row.training) {
-      Ts.push(T);
-      prefillMs.push(row.prefill.medianMs);
-      trainingMs.push(row.training.medianMs);
+    for (const k of PHASES) {
+      const m = row[k];
+      if (m) {
+        fits[k].Ts.push(T);
+        fits[k].ms.push(m.medianMs);
+      }
     }
     yield row;
   }
+  const exponent = (k: Phase) => scalingExponent(fits[k].Ts, fits[k].ms);
   yield {
     kind: 'summary',
     adapter,
-    exponents: { prefill: scalingExponent(Ts, prefillMs), training: scalingExponent(Ts, trainingMs) },
-    decode: DECODE_NOTE,
+    exponents: { prefill: exponent('prefill'), decode: exponent('decode'), training: exponent('training') },
   };
 }

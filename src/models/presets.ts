@@ -32,7 +32,7 @@ export interface Preset {
   train: TrainConfig;
 }
 
-const TRAIN_DEFAULTS: TrainConfig = {
+export const TRAIN_DEFAULTS: TrainConfig = {
   batchSize: 16,
   lr: 3e-3,
   warmup: 20,
@@ -50,11 +50,25 @@ const TRAIN_DEFAULTS: TrainConfig = {
   topK: 20,
 };
 
-/** Model overrides: top-level sizes, every attention mixer's heads/kvHeads/window, and the layer count. */
-const MODEL_KEYS = ['width', 'contextLength', 'heads', 'kvHeads', 'window', 'layers'] as const;
+/**
+ * Model overrides: top-level sizes, every attention mixer's heads/kvHeads/window, the layer count,
+ * and the recurrent state sizes: every Mamba/Mamba-2 mixer's dState, every Gated DeltaNet's headDim.
+ */
+const MODEL_KEYS = [
+  'width',
+  'contextLength',
+  'heads',
+  'kvHeads',
+  'window',
+  'layers',
+  'dState',
+  'headDim',
+] as const;
+/** The mixers each state-size key sets; a stack with none of them refuses the key. */
+const STATE_KEYS = { dState: ['mamba', 'mamba2'], headDim: ['gdn'] } as const;
 type ModelKey = (typeof MODEL_KEYS)[number];
 
-function withOverrides(input: SpecInput, o: Partial<Record<ModelKey, number>>): SpecInput {
+export function withOverrides(input: SpecInput, o: Partial<Record<ModelKey, number>>): SpecInput {
   const attention = (m: MixerInput): MixerInput => {
     const kind = typeof m === 'string' ? m : m.kind;
     if (kind !== 'attention') return m;
@@ -65,9 +79,28 @@ function withOverrides(input: SpecInput, o: Partial<Record<ModelKey, number>>): 
     if (o.heads !== undefined && o.kvHeads === undefined) set.kvHeads = o.heads;
     return { ...base, ...set } as MixerInput;
   };
+  const stateSize = (m: MixerInput): MixerInput => {
+    const kind = typeof m === 'string' ? m : m.kind;
+    const base = typeof m === 'string' ? { kind } : m;
+    const set = Object.entries(STATE_KEYS).filter(
+      ([k, kinds]) => o[k as ModelKey] !== undefined && (kinds as readonly string[]).includes(kind),
+    );
+    return set.length
+      ? ({ ...base, ...Object.fromEntries(set.map(([k]) => [k, o[k as ModelKey]])) } as MixerInput)
+      : m;
+  };
+  for (const [k, kinds] of Object.entries(STATE_KEYS)) {
+    const used = input.stack.some((g) =>
+      g.blocks.some((b) =>
+        (kinds as readonly string[]).includes(typeof b.mixer === 'string' ? b.mixer : b.mixer.kind),
+      ),
+    );
+    if (o[k as ModelKey] !== undefined && !used)
+      throw new Error(`The "${k}" setting applies to ${kinds.join(' and ')} mixers; this stack has none.`);
+  }
   let stack = input.stack.map((g) => ({
     ...g,
-    blocks: g.blocks.map((b) => ({ ...b, mixer: attention(b.mixer) })),
+    blocks: g.blocks.map((b) => ({ ...b, mixer: stateSize(attention(b.mixer)) })),
   }));
   if (o.layers !== undefined) {
     if (stack.length !== 1 || stack[0].blocks.length !== 1) {
@@ -85,9 +118,20 @@ function withOverrides(input: SpecInput, o: Partial<Record<ModelKey, number>>): 
   };
 }
 
-/** The preset with overrides applied, for a vocabulary of `vocab` tokens. */
-export function resolvePreset(name: string, overrides: Record<string, number> = {}, vocab?: number): Preset {
-  const base = SPEC_PRESETS[name];
+/**
+ * The preset with overrides applied, for a vocabulary of `vocab` tokens. With `edited` (a stack edited
+ * in the playground), that spec replaces the preset's own and the preset only names the run.
+ */
+export function resolvePreset(
+  name: string,
+  overrides: Record<string, number> = {},
+  vocab?: number,
+  edited?: SpecInput,
+): Preset {
+  const named = SPEC_PRESETS[name];
+  const base = edited
+    ? { title: `${named?.title ?? 'Custom'} (edited)`, description: 'an edited stack', spec: edited }
+    : named;
   if (!base) throw new Error(`Unknown preset "${name}". Presets: ${Object.keys(SPEC_PRESETS).join(', ')}.`);
   const train = { ...TRAIN_DEFAULTS };
   const model: Partial<Record<ModelKey, number>> = {};

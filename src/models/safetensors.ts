@@ -1,5 +1,7 @@
 // safetensors (de)serialisation: 8-byte little-endian header length, a JSON header of
-// {name: {dtype, shape, data_offsets}} plus __metadata__, then the raw little-endian data.
+// {name: {dtype, shape, data_offsets}} plus __metadata__, then the raw little-endian data; and the
+// metadata that makes a Strata checkpoint self-describing (preset, vocabulary or task).
+import type { Preset } from './presets';
 
 export interface NamedTensor {
   name: string;
@@ -70,4 +72,40 @@ export function decodeSafetensors(bytes: Uint8Array): Safetensors {
     tensors.set(name, { name, shape, data });
   }
   return { tensors, metadata };
+}
+
+/**
+ * What makes a Strata checkpoint self-describing: the resolved preset (spec and training settings)
+ * and either the character vocabulary of a text run or the task (and its options) of a task run.
+ */
+export interface CheckpointInfo {
+  preset: Preset;
+  /** The tokenizer's characters, in id order (text runs). */
+  vocab?: string[];
+  /** The synthetic task (task runs). */
+  task?: { name: string; options: Record<string, number> };
+}
+
+export const CHECKPOINT_FORMAT = 'strata';
+
+export function checkpointMetadata(info: CheckpointInfo): Record<string, string> {
+  const meta: Record<string, string> = { format: CHECKPOINT_FORMAT, preset: JSON.stringify(info.preset) };
+  if (info.vocab) meta.vocab = JSON.stringify(info.vocab);
+  if (info.task) meta.task = JSON.stringify(info.task);
+  return meta;
+}
+
+export function readCheckpointInfo(metadata: Record<string, string>): CheckpointInfo {
+  if (metadata.format !== CHECKPOINT_FORMAT || !metadata.preset)
+    throw new Error(
+      'This safetensors file is not a Strata checkpoint (no format/preset metadata): write one with `cli train --save FILE`.',
+    );
+  const info: CheckpointInfo = { preset: JSON.parse(metadata.preset) as Preset };
+  if (metadata.vocab) info.vocab = JSON.parse(metadata.vocab) as string[];
+  if (metadata.task) info.task = JSON.parse(metadata.task) as CheckpointInfo['task'];
+  if (!info.vocab && !info.task)
+    throw new Error(
+      'The checkpoint names neither a vocabulary nor a task; re-save it with `cli train --save`.',
+    );
+  return info;
 }

@@ -5,7 +5,7 @@
 import type { Backend } from '../kernels/backend';
 import { Rng } from '../data/rng';
 import { CharTokenizer } from '../data/tokenizer';
-import { BatchSampler, evalBatches } from '../data/batches';
+import { BatchSampler, evalBatches, type Batch } from '../data/batches';
 import { learningRate } from '../data/schedule';
 import type { LogRow, TrainRequest, TrainSummary } from '../protocol';
 import type { ParamStore } from './params';
@@ -49,7 +49,7 @@ export async function train(
   if (!Number.isInteger(req.steps) || req.steps < 1)
     throw new Error(`steps must be a positive integer (got ${req.steps}).`);
   const tokenizer = new CharTokenizer(data.train);
-  const preset = resolvePreset(req.preset, req.overrides, tokenizer.vocabSize);
+  const preset = resolvePreset(req.preset, req.overrides, tokenizer.vocabSize, req.spec);
   const { spec, train: c } = preset;
   const trainTokens = tokenizer.encode(data.train);
   const valTokens = tokenizer.encode(data.val);
@@ -57,13 +57,12 @@ export async function train(
   const T = spec.contextLength;
 
   const trainer = new Trainer(backend, preset, req.seed);
-  const { params, optimizer: opt } = trainer;
+  const { params } = trainer;
   const generator = new Generator(backend, params, spec);
 
   const sampler = new BatchSampler(trainTokens, B, T, req.seed + 1);
   const valSet = evalBatches(valTokens, B, T, c.evalBatches);
   const sampleRng = new Rng(req.seed + 2);
-  const schedule = { lr: c.lr, warmup: c.warmup, steps: req.steps, minRatio: c.minLrRatio };
 
   const sample = async (step: number) => {
     const ids = await generator.generate(
@@ -76,6 +75,60 @@ export async function train(
     events.onSample(step, tokenizer.decode(ids));
   };
 
+  const run = await trainLoop(trainer, req.steps, {
+    next: () => sampler.next(),
+    validate: () => trainer.evaluate(valSet),
+    events,
+    afterLog: async (step, due) => {
+      if (due(c.sampleEvery)) await sample(step);
+    },
+  });
+  generator.dispose();
+  trainer.dispose();
+  return { preset, tokenizer, params, summary: loopSummary(run, trainer) };
+}
+
+/** What the loop pulls from its data source and tells its caller. */
+export interface LoopSource {
+  next(): Batch;
+  /** Held-out loss, at evaluation steps and at the end. */
+  validate(): Promise<number>;
+  /** Fields added to the row of an evaluation step (a task's accuracy). */
+  evalFields?(): Promise<Record<string, number>>;
+  /** After a row is logged; `due(every)` says whether this step is a multiple of `every` or the last. */
+  afterLog?(step: number, due: (every: number) => boolean): Promise<void>;
+  events: TrainEvents;
+}
+
+export interface LoopResult {
+  steps: number;
+  lastLoss: number;
+  lastVal: number;
+  /** Time spent in training steps only (evaluation and sampling excluded). */
+  trainMs: number;
+  elapsedMs: number;
+  stoppedEarly?: string;
+}
+
+export function loopSummary(r: LoopResult, trainer: Trainer): TrainSummary {
+  return {
+    steps: r.steps,
+    finalLoss: r.lastLoss,
+    finalValLoss: r.lastVal,
+    tokensPerSec: (r.steps * trainer.tokensPerStep * 1000) / Math.max(r.trainMs, 1e-9),
+    elapsedMs: r.elapsedMs,
+    parameters: trainer.params.count,
+    stoppedEarly: r.stoppedEarly,
+  };
+}
+
+/** The training loop over any data source: text windows or a synthetic task's batches. */
+export async function trainLoop(trainer: Trainer, steps: number, src: LoopSource): Promise<LoopResult> {
+  const { backend, optimizer: opt } = trainer;
+  const c = trainer.preset.train;
+  const { events } = src;
+  const tokensPerStep = trainer.tokensPerStep;
+  const schedule = { lr: c.lr, warmup: c.warmup, steps, minRatio: c.minLrRatio };
   const start = now();
   let intervalStart = start;
   /** Time spent in training steps only (evaluation and sampling excluded). */
@@ -85,16 +138,16 @@ export async function train(
   let lastVal = NaN;
   let stoppedEarly: string | undefined;
   let step = 0;
-  for (; step < req.steps; step++) {
+  for (; step < steps; step++) {
     if (events.shouldStop()) {
       stoppedEarly = `stopped by the user at step ${step}`;
       break;
     }
-    trainer.feed(sampler.next());
+    trainer.feed(src.next());
     opt.prepare(step, learningRate(schedule, step));
     backend.run(trainer.stepOps);
     intervalSteps++;
-    const last = step === req.steps - 1;
+    const last = step === steps - 1;
     const due = (every: number) => (step + 1) % every === 0;
     // A log row at every log, evaluation and sample step, so none waits for the next log step.
     if (due(c.logEvery) || due(c.evalEvery) || due(c.sampleEvery) || last) {
@@ -110,13 +163,16 @@ export async function train(
       const row: LogRow = {
         step: step + 1,
         loss: lastLoss,
-        tokensPerSec: (intervalSteps * B * T * 1000) / (elapsed - intervalStart),
+        tokensPerSec: (intervalSteps * tokensPerStep * 1000) / (elapsed - intervalStart),
         elapsedMs: elapsed - start,
         lr: learningRate(schedule, step),
       };
-      if (due(c.evalEvery) || last) row.valLoss = lastVal = await trainer.evaluate(valSet);
+      if (due(c.evalEvery) || last) {
+        row.valLoss = lastVal = await src.validate();
+        Object.assign(row, await src.evalFields?.());
+      }
       events.onLog(row);
-      if (due(c.sampleEvery) || last) await sample(step + 1);
+      await src.afterLog?.(step + 1, (every) => due(every) || last);
       intervalStart = now();
       intervalSteps = 0;
     }
@@ -126,22 +182,6 @@ export async function train(
     trainMs += now() - intervalStart;
   }
   const elapsedMs = now() - start;
-  if (Number.isNaN(lastVal) && !stoppedEarly?.includes('non-finite'))
-    lastVal = await trainer.evaluate(valSet);
-  generator.dispose();
-  trainer.dispose();
-  return {
-    preset,
-    tokenizer,
-    params,
-    summary: {
-      steps: step,
-      finalLoss: lastLoss,
-      finalValLoss: lastVal,
-      tokensPerSec: (step * B * T * 1000) / Math.max(trainMs, 1e-9),
-      elapsedMs,
-      parameters: params.count,
-      stoppedEarly,
-    },
-  };
+  if (Number.isNaN(lastVal) && !stoppedEarly?.includes('non-finite')) lastVal = await src.validate();
+  return { steps: step, lastLoss, lastVal, trainMs, elapsedMs, stoppedEarly };
 }

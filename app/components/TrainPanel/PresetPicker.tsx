@@ -1,5 +1,6 @@
 // The preset picker: a native <select> of the worker's preset gallery (keyboard accessible as is), then
-// the chosen preset's one-line description and its first paper. Presets the engine cannot train yet
+// the chosen preset's one-line description and its first paper. Choosing one loads its stack into the
+// editor (an undoable edit), which then edits it. Presets the engine cannot train yet
 // stay listed but disabled, with the reason as their tooltip and, when chosen from the URL, below.
 import { useStore } from '../../store';
 import { writeUrlPreset } from '../../store/url-state';
@@ -8,6 +9,7 @@ export function PresetPicker({ disabled }: { disabled: boolean }) {
   const preset = useStore((s) => s.preset);
   const presets = useStore((s) => s.presets);
   const setPreset = useStore((s) => s.setPreset);
+  const loadPresetStack = useStore((s) => s.loadPresetStack);
   const chosen = presets?.find((p) => p.name === preset);
   const paper = chosen?.papers[0];
 
@@ -24,6 +26,7 @@ export function PresetPicker({ disabled }: { disabled: boolean }) {
           onChange={(e) => {
             setPreset(e.target.value);
             writeUrlPreset(e.target.value);
+            loadPresetStack(e.target.value);
           }}
         >
           {presets ? (

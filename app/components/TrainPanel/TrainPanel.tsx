@@ -2,6 +2,7 @@
 // outcome (summary or error). Numbers that change at training rate live in RunProgress.
 import { getEngine } from '../../engine-client';
 import { useStore } from '../../store';
+import { trainBlockReason } from '../../stack/train-gate';
 import { DataPicker } from './DataPicker';
 import { NumberField } from './NumberField';
 import { PresetPicker } from './PresetPicker';
@@ -18,8 +19,8 @@ export function TrainPanel() {
   const overrides = useStore((s) => s.overrides);
   const ready = useStore((s) => s.backend === 'webgpu' || s.backend === 'cpu');
   const dataName = useStore((s) => s.text?.name ?? 'Moby-Dick');
-  // Untrainable presets are disabled in the picker, but ?preset=… can still name one.
-  const trainable = useStore((s) => s.presets?.find((p) => p.name === s.preset)?.trainable ?? true);
+  // The edited stack: invalid settings, layers not trainable yet, or too large for the device.
+  const blocked = useStore(trainBlockReason);
 
   const busy = status === 'starting' || status === 'training' || status === 'stopping';
   const overrideText = Object.entries(overrides)
@@ -84,7 +85,8 @@ export function TrainPanel() {
             type="submit"
             className="btn btn-primary"
             data-testid="train-button"
-            disabled={busy || !ready || !trainable}
+            disabled={busy || !ready || blocked !== null}
+            aria-describedby="train-blocked"
           >
             {status === 'starting' ? 'Starting…' : status === 'training' ? 'Training…' : 'Train'}
           </button>
@@ -98,6 +100,9 @@ export function TrainPanel() {
             {status === 'stopping' ? 'Stopping…' : 'Stop'}
           </button>
         </div>
+        <p className="train-blocked" id="train-blocked" data-testid="train-blocked" role="status">
+          {blocked && !busy ? blocked : ''}
+        </p>
       </form>
 
       <RunProgress />

@@ -13,6 +13,12 @@ export interface LayerContext {
   B: number;
   T: number;
   prefix: string;
+  /**
+   * Tensors one layer leaves for later layers of the same forward (or decode graph), shared by every
+   * block of it: RWKV-7's first layer puts its v here for the value residual of the others. `block`
+   * creates it on first use.
+   */
+  values?: Map<string, Tensor>;
 }
 
 /** The parameter `${prefix}.${name}`. */

@@ -1,0 +1,203 @@
+// SSD (Mamba-2) scan forward and decode step: sizes, f64 CPU reference, GPU kernel (ssd.wgsl).
+// Per batch b and head h, with the group g of h sharing B and C, a state H (P × N):
+//   H_t = exp(Δ_t A_h)·H_{t−1} + Δ_t x_t B_tᵀ,  y_t = H_t C_t + D_h x_t.
+import type { Gpu } from '../gpu/device';
+import type { KernelSource } from '../gpu/pipeline-cache';
+import { rowsKernel } from './attention-rows';
+import type { GpuStep, KernelDef } from './backend';
+import { prepareDispatch, withScratch } from './dispatch';
+import { checkSizes, type Floats } from './elementwise';
+import type { Tensor } from './tensor';
+import common from './ssd-common.wgsl?raw';
+import code from './ssd.wgsl?raw';
+
+/** Largest head size P and state size N the kernels support (one invocation holds a row or column). */
+export const SSD_MAX_DIM = 128;
+const DEFAULT_CHUNK = 16;
+
+export interface SsdSizes {
+  B: number;
+  T: number;
+  /** Heads, head size (x channels per head), state size, B/C groups (G divides H). */
+  H: number;
+  P: number;
+  N: number;
+  G: number;
+  /** Time steps per chunk (default 16). Fixes the layout of chunkStates. */
+  chunk?: number;
+}
+
+export interface SsdArgs extends SsdSizes {
+  y: Tensor; // (B, T, H, P)
+  x: Tensor; // (B, T, H, P)
+  /** Δ > 0 (softplus already applied). */
+  dt: Tensor; // (B, T, H)
+  /** A < 0 per head. */
+  A: Tensor; // (H)
+  Bm: Tensor; // (B, T, G, N)
+  C: Tensor; // (B, T, G, N)
+  /** The skip y += D_h x. */
+  D: Tensor; // (H)
+  /** The state at the start of every chunk, saved for the backward. */
+  chunkStates?: Tensor; // (B, H, nChunks, P, N)
+  /** Initial state H_0 (zero when absent), overwritten with the final state H_T. */
+  state?: Tensor; // (B, H, P, N)
+}
+
+/** One token of decode: the forward with T = 1, the state updated in place. */
+export type SsdStepArgs = Omit<SsdArgs, 'T' | 'chunk' | 'chunkStates' | 'state'> & { state: Tensor };
+
+type Vals = ArrayLike<number>;
+
+/** The forward's arrays on the CPU (Float64Array for finite differences). */
+export interface SsdArrays {
+  y: Floats;
+  x: Vals;
+  dt: Vals;
+  A: Vals;
+  Bm: Vals;
+  C: Vals;
+  D: Vals;
+  chunkStates?: Floats;
+  state?: Floats;
+}
+
+export function ssdChunking(s: Pick<SsdSizes, 'T' | 'chunk'>): { chunk: number; nChunks: number } {
+  const chunk = s.chunk ?? DEFAULT_CHUNK;
+  if (!(Number.isInteger(chunk) && chunk >= 1))
+    throw new Error(`ssd: chunk=${chunk} must be a whole number ≥ 1.`);
+  return { chunk, nChunks: Math.ceil(s.T / chunk) };
+}
+
+/** Bytes of the decode state of one SSD scan, H·P·N f32 per sequence (the conv state is separate). */
+export function ssdStateBytes(H: number, P: number, N: number, B = 1): number {
+  return B * H * P * N * 4;
+}
+
+/**
+ * Throws unless the sizes are whole and in range and every tensor holds what they imply (`sized` lists
+ * tensor and element count, given the chunk count); returns the chunking.
+ */
+export function checkSsd(
+  name: string,
+  s: SsdSizes,
+  sized: (nChunks: number) => [Tensor | undefined, number][],
+): { chunk: number; nChunks: number } {
+  for (const [key, v] of Object.entries({ B: s.B, T: s.T, H: s.H, P: s.P, N: s.N, G: s.G }))
+    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${key}=${v} must be a whole number ≥ 1.`);
+  if (s.P > SSD_MAX_DIM || s.N > SSD_MAX_DIM)
+    throw new Error(
+      `${name}: P=${s.P}, N=${s.N}: both must be ≤ ${SSD_MAX_DIM} (use a smaller headDim or dState).`,
+    );
+  if (s.H % s.G !== 0) throw new Error(`${name}: groups G=${s.G} must divide the H=${s.H} heads.`);
+  const chunking = ssdChunking(s);
+  for (const [t, n] of sized(chunking.nChunks)) if (t) checkSizes(name, n, [t]);
+  return chunking;
+}
+
+function checkForward(name: string, a: SsdArgs): { chunk: number; nChunks: number } {
+  const { B, T, H, P, N, G } = a;
+  return checkSsd(name, a, (nChunks) => [
+    [a.y, B * T * H * P],
+    [a.x, B * T * H * P],
+    [a.dt, B * T * H],
+    [a.A, H],
+    [a.Bm, B * T * G * N],
+    [a.C, B * T * G * N],
+    [a.D, H],
+    [a.chunkStates, B * H * nChunks * P * N],
+    [a.state, B * H * P * N],
+  ]);
+}
+
+/** The group of head h: heads of a group are contiguous (mamba_ssm). */
+export const groupOf = (s: Pick<SsdSizes, 'H' | 'G'>, h: number): number => Math.floor(h / (s.H / s.G));
+
+/** Plain-loop reference of the forward (f64 arithmetic). */
+export function ssdRef(x: SsdArrays, s: SsdSizes): void {
+  const { B, T, H, P, N, G } = s;
+  const { chunk, nChunks } = ssdChunking(s);
+  const S = new Float64Array(P * N);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const bh = b * H + h;
+      const g = groupOf(s, h);
+      for (let e = 0; e < P * N; e++) S[e] = x.state ? x.state[bh * P * N + e] : 0;
+      for (let t = 0; t < T; t++) {
+        if (x.chunkStates && t % chunk === 0) x.chunkStates.set(S, (bh * nChunks + t / chunk) * P * N);
+        const r = (b * T + t) * H + h;
+        const bc = ((b * T + t) * G + g) * N;
+        const a = Math.exp(x.dt[r] * x.A[h]);
+        for (let p = 0; p < P; p++) {
+          const u = x.dt[r] * x.x[r * P + p];
+          let acc = 0;
+          for (let n = 0; n < N; n++) {
+            const e = p * N + n;
+            S[e] = a * S[e] + u * x.Bm[bc + n];
+            acc += S[e] * x.C[bc + n];
+          }
+          x.y[r * P + p] = acc + x.D[h] * x.x[r * P + p];
+        }
+      }
+      if (x.state) x.state.set(S, bh * P * N);
+    }
+  }
+}
+
+/** An SSD kernel whose register vectors have `dim` elements: the shared prelude, `c < NV` loops unrolled. */
+export function ssdKernel(name: string, body: string, dim: number, wg: number, chunk: number): KernelSource {
+  const k = rowsKernel(name, common + body, dim);
+  return { ...k, constants: { NV: Math.ceil(dim / 4), CHUNK: chunk, WG: wg } };
+}
+
+export function prepareSsd(gpu: Gpu, a: SsdArgs, name = 'ssdScan'): GpuStep {
+  const { T, H, P, N, G } = a;
+  const { chunk, nChunks } = checkForward(name, a);
+  // Absent outputs are bound to 16-byte stand-ins (writable bindings must not alias).
+  const scratch: GPUBuffer[] = [];
+  const orStandIn = (t: Tensor | undefined): Tensor | GPUBuffer => {
+    if (t) return t;
+    scratch.push(gpu.pool.acquire(16, `${name} unused output`));
+    return scratch[scratch.length - 1];
+  };
+  const step = prepareDispatch(gpu, {
+    kernel: ssdKernel(name, code, N, P, chunk),
+    buffers: [a.y, orStandIn(a.chunkStates), orStandIn(a.state), a.x, a.dt, a.A, a.Bm, a.C, a.D],
+    u32: [T, H, P, N, G, nChunks, (a.state ? 1 : 0) | (a.chunkStates ? 2 : 0)],
+    workgroups: [H, a.B],
+  });
+  return withScratch(gpu, [step], scratch);
+}
+
+const arrays = (a: SsdStepArgs | SsdArgs): SsdArrays => ({
+  y: a.y.f32,
+  x: a.x.f32,
+  dt: a.dt.f32,
+  A: a.A.f32,
+  Bm: a.Bm.f32,
+  C: a.C.f32,
+  D: a.D.f32,
+  chunkStates: 'chunkStates' in a ? a.chunkStates?.f32 : undefined,
+  state: a.state?.f32,
+});
+
+export const ssdScan: KernelDef<SsdArgs> = {
+  name: 'ssdScan',
+  cpu(a) {
+    checkForward('ssdScan', a);
+    return () => ssdRef(arrays(a), a);
+  },
+  gpu: (gpu, a) => prepareSsd(gpu, a),
+};
+
+/** The step as the forward over one token (one chunk of one step). */
+const stepArgs = (a: SsdStepArgs): SsdArgs => ({ ...a, T: 1, chunk: 1 });
+
+export const ssdStep: KernelDef<SsdStepArgs> = {
+  name: 'ssdStep',
+  cpu(a) {
+    checkForward('ssdStep', stepArgs(a));
+    return () => ssdRef(arrays(a), stepArgs(a));
+  },
+  gpu: (gpu, a) => prepareSsd(gpu, stepArgs(a), 'ssdStep'),
+};

@@ -1,0 +1,21 @@
+// Test helper of the decode tests: parameters whose every layer moves the logits.
+import { Rng } from '../data/rng';
+import type { Backend } from '../kernels/backend';
+import { randn } from '../kernels/testing';
+import { defineModelParams } from './model';
+import { ParamStore } from './params';
+import type { ModelSpec } from './spec';
+import { specParams } from './spec-params';
+
+/**
+ * The model's parameters with every linear weight redrawn at std 1/√in (the default init's output
+ * projections are near zero, which would hide a wrong mixer step within the tolerance).
+ */
+export function lively(backend: Backend, spec: ModelSpec, seed: number): ParamStore {
+  const p = new ParamStore(backend, new Rng(seed));
+  defineModelParams(p, spec);
+  const rng = new Rng(seed + 1);
+  for (const s of specParams(spec))
+    if (s.role === 'linear') backend.write(p.get(s.name), randn(rng, s.size, 1 / Math.sqrt(s.shape[1])));
+  return p;
+}

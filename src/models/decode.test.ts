@@ -1,0 +1,128 @@
+// The decoder against the parallel forward: for every mixer with a decode step (MIXERS, so mixers
+// that land later are covered) and for hybrid presets, token-by-token logits equal the forward's at
+// every position, on the CPU reference and on WebGPU; state bytes equal the cost model's.
+import { describe, expect, it } from 'vitest';
+import { Graph } from '../autograd/graph';
+import { Rng } from '../data/rng';
+import type { Backend } from '../kernels/backend';
+import { CpuBackend } from '../kernels/cpu-backend';
+import { backends, expectClose } from '../kernels/testing';
+import { modelCost } from '../measure/cost-model';
+import { checkDecodable, decodableMixers, Decoder } from './decode';
+import { lively } from './decode-testing';
+import { MIXERS, modelForward } from './model';
+import { ParamStore } from './params';
+import { resolvePreset } from './presets';
+import type { Mixer, ModelSpec } from './spec';
+import { resolveSpec } from './spec-validate';
+
+const B = 2;
+const V = 13;
+
+/** Two layers of one mixer kind at its defaults, with and without a channel. */
+function mixerSpec(kind: string): ModelSpec {
+  return resolveSpec({
+    width: 32,
+    vocab: V,
+    contextLength: 12,
+    stack: [
+      { blocks: [{ mixer: kind as Mixer['kind'], channel: 'swiglu' }, { mixer: kind as Mixer['kind'] }] },
+    ],
+  });
+}
+
+/** Small presets: the transformer with a sliding window, OLMo Hybrid (post-norm, QK-norm), Samba. */
+const PRESETS: [string, Record<string, number>][] = [
+  ['transformer', { window: 5 }],
+  ['olmo-hybrid', {}],
+  ['samba', { window: 5 }],
+];
+const presetSpec = (name: string, o: Record<string, number>) =>
+  resolvePreset(name, { width: 32, contextLength: 14, ...o }, V).spec;
+
+/** Decodes B random sequences of the spec's context token by token and compares with the forward. */
+async function expectDecodeEqualsForward(backend: Backend, spec: ModelSpec, seed: number): Promise<void> {
+  const T = spec.contextLength;
+  const p = lively(backend, spec, seed);
+  const rng = new Rng(seed + 2);
+  const ids = Int32Array.from({ length: B * T }, () => rng.int(V));
+  const g = new Graph(backend);
+  const tokens = g.tensor([B * T], 'tokens', 'i32');
+  const logits = modelForward(g, p, spec, tokens, B, T);
+  backend.write(tokens, ids);
+  backend.run(g.forwardOps);
+  const want = (await backend.read(logits)) as Float32Array; // (B, T, V)
+  const dec = new Decoder(backend, p, spec, { batch: B, capacity: T });
+  try {
+    // Another sequence first: reset must clear every state.
+    dec.prefill(Int32Array.from({ length: 3 * B }, () => rng.int(V)));
+    dec.reset();
+    for (let t = 0; t < T; t++) {
+      dec.step(
+        Int32Array.from({ length: B }, (_, b) => ids[b * T + t]),
+        t,
+      );
+      const got = await dec.readLogits();
+      const ref = Float32Array.from(
+        { length: B * V },
+        (_, i) => want[(Math.floor(i / V) * T + t) * V + (i % V)],
+      );
+      expectClose(got, ref, { rtol: 1e-5, atol: 1e-5, label: `${backend.kind} position ${t}` });
+    }
+  } finally {
+    dec.dispose();
+    g.dispose();
+    p.dispose();
+  }
+}
+
+describe('Decoder', () => {
+  it('has steps for the existing mixers', () => {
+    expect(decodableMixers()).toEqual(expect.arrayContaining(['attention', 'mamba', 'gdn']));
+  });
+
+  for (const kind of decodableMixers()) {
+    it(`${kind}: decode equals the forward at every position (CPU, WebGPU)`, async () => {
+      const { cpu, gpu } = await backends();
+      const spec = mixerSpec(kind);
+      await expectDecodeEqualsForward(cpu, spec, 3);
+      await expectDecodeEqualsForward(gpu, spec, 3);
+    });
+  }
+
+  for (const [name, o] of PRESETS) {
+    it(`preset ${name}: decode equals the forward (CPU, WebGPU) and its state is the cost model's`, async () => {
+      const { cpu, gpu } = await backends();
+      const spec = presetSpec(name, o);
+      await expectDecodeEqualsForward(cpu, spec, 5);
+      await expectDecodeEqualsForward(gpu, spec, 5);
+      const p = lively(cpu, spec, 1);
+      for (const capacity of [1, 4, spec.contextLength]) {
+        const dec = new Decoder(cpu, p, spec, { batch: 1, capacity });
+        const cost = modelCost(spec, capacity);
+        expect(dec.stateBytes().total).toBe(cost.decodeStateBytes);
+        expect(dec.stateBytes().perLayer).toEqual(cost.layers.map((l) => l.decodeStateBytes));
+        dec.dispose();
+      }
+      p.dispose();
+    });
+  }
+
+  it('names the mixers without a decode step', () => {
+    // A registry entry without a step (as a mixer that lands before its step does).
+    const gdn = MIXERS.gdn!;
+    MIXERS.gdn = { forward: gdn.forward, init: gdn.init };
+    try {
+      expect(() => checkDecodable(presetSpec('olmo-hybrid', {}))).toThrow(/the gdn mixer has no decode step/);
+      expect(
+        () =>
+          new Decoder(new CpuBackend(), new ParamStore(new CpuBackend(), new Rng(1)), mixerSpec('gdn'), {
+            batch: 1,
+            capacity: 4,
+          }),
+      ).toThrow(/gdn/);
+    } finally {
+      MIXERS.gdn = gdn;
+    }
+  });
+});
