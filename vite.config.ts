@@ -9,6 +9,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     rolldownOptions: {
+      // Two pages: the playground and the benchmark page (bench.html).
+      input: { main: 'index.html', bench: 'bench.html' },
       output: {
         codeSplitting: {
           groups: [

@@ -5,7 +5,7 @@ import type { StoreState } from './index';
 export type Theme = 'system' | 'light' | 'dark';
 const KEY = 'strata.theme';
 
-function storedTheme(): Theme {
+export function storedTheme(): Theme {
   try {
     const t = localStorage.getItem(KEY);
     return t === 'light' || t === 'dark' ? t : 'system';

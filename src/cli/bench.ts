@@ -3,7 +3,8 @@
 // size, then a summary with the adapter and the FMA ceiling); fma: the FMA ceiling alone; scan: the
 // fused Mamba scan against the naive one (time and peak-memory ratios, bench-scan.ts); train: one
 // training step of the Transformer preset against the same model in TensorFlow.js (bench-train.ts);
-// attention: our causal attention forward against TF.js's (bench-attention.ts); all: each in turn.
+// attention: our causal attention forward against TF.js's (bench-attention.ts); all: the suite of
+// bench-suite.ts (also run by the in-browser benchmark page), --quick for small sizes.
 // On SwiftShader (2 cores) the default run takes ~70 s on an idle machine (~3 min on a busy one):
 // 1024³ is ~1.5 s per run for ours and ~6 s for tfjs, × (1 warm-up + 5 runs) each; the FMA ceiling
 // adds ~10 s. Use --sizes 64,128 for a quick check.
@@ -15,11 +16,18 @@ import { benchTrain, describeTrainBench } from '../measure/bench-train';
 import { benchAttention, describeAttentionRow } from '../measure/bench-attention';
 import { fmaCeiling, type FmaCeiling } from '../measure/fma-ceiling';
 import { MIN_RUNS } from '../measure/timing';
+import { runBenchSuite, type SuiteRow } from '../measure/bench-suite';
 import { intFlag, parseFlags } from './args';
 
-const ALL = ['matmul', 'attention', 'scan', 'train'];
-const BENCHMARKS = ['fma', ...ALL, 'all'];
-const FLAGS = { json: 'flag', sizes: 'value', runs: 'value', warmup: 'value', 'no-ceiling': 'flag' } as const;
+const BENCHMARKS = ['fma', 'matmul', 'attention', 'scan', 'train', 'all'];
+const FLAGS = {
+  json: 'flag',
+  sizes: 'value',
+  runs: 'value',
+  warmup: 'value',
+  'no-ceiling': 'flag',
+  quick: 'flag',
+} as const;
 
 function parseSizes(v: string | true | undefined): number[] {
   if (typeof v !== 'string') return DEFAULT_SIZES;
@@ -76,8 +84,29 @@ export async function benchCommand(args: string[]): Promise<void> {
     sizes: parseSizes(flags.sizes),
     ceiling: flags['no-ceiling'] !== true,
   };
-  // `all`: the matmul benchmark measures the FMA ceiling first, so fma is not run on its own.
-  for (const name of what === 'all' ? ALL : [what]) await runBenchmark(name, ctx);
+  if (what === 'all') {
+    await runBenchSuite(gpu, {
+      runs,
+      warmup,
+      quick: flags.quick === true,
+      onStart: (b) => {
+        if (!json) console.log(`\n${b.title}`);
+      },
+      onDone: (b, rows, result) => {
+        if (json) console.log(JSON.stringify({ benchmark: b.name, rows, result, adapter }));
+        else rows.forEach((r) => console.log(`  ${suiteLine(r)}`));
+      },
+    });
+    return;
+  }
+  await runBenchmark(what, ctx);
+}
+
+function suiteLine(r: SuiteRow): string {
+  const v = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
+  const other =
+    r.theirs === null ? '' : `, ${r.theirsName} ${v(r.theirs)} ${r.unit} → ${r.ratio!.toFixed(2)}×`;
+  return `${r.label}: strata ${v(r.ours)} ${r.unit}${other}`;
 }
 
 interface BenchContext {
