@@ -1,7 +1,10 @@
 // The page: header with the adapter badge, the training panel, the stack editor and the inspector of
-// the selected block, the live loss chart and the latest sample. App selects nothing from the store,
-// so training-rate updates never re-render it.
+// the selected block, the live loss chart and the latest sample; below them the charts against context
+// length and the runs table. App selects nothing from the store, so training-rate updates never
+// re-render it.
 import { LossChart } from './components/Charts/LossChart';
+import { CurvesPanel } from './components/Curves/CurvesPanel';
+import { RunsTable } from './components/Runs/RunsTable';
 import { Header } from './components/Header/Header';
 import { Inspector } from './components/Inspector/Inspector';
 import { StackEditor } from './components/StackEditor/StackEditor';
@@ -19,6 +22,10 @@ export function App() {
         <LossChart />
         <SampleView />
       </main>
+      <div className="compare-layout">
+        <CurvesPanel />
+        <RunsTable />
+      </div>
     </div>
   );
 }

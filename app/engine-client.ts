@@ -1,6 +1,6 @@
 // Owns the engine Worker: sends typed requests and turns its events into store updates. Log rows
 // arrive at training rate; they are batched and applied once per animation frame.
-import type { FromWorker, LogRow, ToWorker } from '../src/protocol';
+import type { CurvesRequest, FromWorker, LogRow, PerplexityRequest, ToWorker } from '../src/protocol';
 import { useStore } from './store';
 import { MODEL_OVERRIDE_KEYS, writeUrlState } from './store/url-state';
 import { trainBlockReason } from './stack/train-gate';
@@ -43,7 +43,22 @@ export class EngineClient {
     const overrides = kept.length > 0 ? Object.fromEntries(kept) : undefined;
     const text = s.text ?? undefined;
     const spec = s.analysis.input;
-    this.send({ type: 'train', preset: s.preset, steps: s.steps, seed: s.seed, overrides, text, spec });
+    const runId = s.beginRun();
+    this.send({
+      type: 'train',
+      preset: s.preset,
+      steps: s.steps,
+      seed: s.seed,
+      overrides,
+      text,
+      spec,
+      runId,
+    });
+  }
+
+  /** Sends a measuring request (curves against T, perplexity, cancel); replies go to the store. */
+  measure(message: CurvesRequest | PerplexityRequest | { type: 'cancel-curves'; id: number }): void {
+    this.send(message);
   }
 
   stop(): void {
@@ -79,6 +94,16 @@ export class EngineClient {
       case 'done':
         this.flush();
         store.runDone(msg.summary);
+        store.completeRun(msg.summary);
+        break;
+      case 'curve':
+        store.curveLine(msg.id, msg.line);
+        break;
+      case 'curves-end':
+        store.curvesEnded(msg.id, msg.error);
+        break;
+      case 'perplexity':
+        store.perplexityDone(msg.runId, msg.result, msg.error);
         break;
       case 'error':
         this.flush();

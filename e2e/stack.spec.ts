@@ -97,6 +97,7 @@ test('builds OLMo Hybrid by dragging, validates in place, round-trips the URL, t
     await expect(page.getByTestId('total-layers')).toHaveAttribute('data-value', '8');
     await paramsChanged();
     console.log(`params while building: ${seen.join(' → ')}`);
+    await expect(page.getByTestId('preset-edited')).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath('stack-olmo-hybrid.png'), fullPage: true });
   });
 
@@ -120,7 +121,8 @@ test('builds OLMo Hybrid by dragging, validates in place, round-trips the URL, t
     expect(await total(page, 'total-params')).toBe(built.params);
     expect(await total(page, 'total-flops')).toBe(built.flops);
     expect(await total(page, 'total-state')).toBe(built.state);
-    // The preset unedited: the address bar drops the stack again.
+    // The preset unedited: no "edited" mark, and the address bar drops the stack again.
+    await expect(page.getByTestId('preset-edited')).toHaveCount(0);
     expect(new URL(page.url()).searchParams.get('stack')).toBeNull();
     // Undo returns to the stack before the preset was loaded; redo loads it again.
     await page.keyboard.press('Control+z');
@@ -133,13 +135,14 @@ test('builds OLMo Hybrid by dragging, validates in place, round-trips the URL, t
   await test.step('blocks move from the keyboard: Space lifts, arrows move, Space drops', async () => {
     const handle = blocks.nth(1).getByRole('button', { name: /^Move the Attention/ });
     const live = page.locator('[id^="DndLiveRegion"]');
-    // At the top of the page: where the page can still scroll, dnd-kit's first arrow press scrolls.
-    await page.evaluate(() => window.scrollTo(0, 0));
     await handle.focus();
     await page.keyboard.press('Space');
     await expect(handle).toHaveAttribute('aria-pressed', 'true');
-    await page.keyboard.press('ArrowUp');
-    await expect(live).toContainText('is over the Gated DeltaNet + SwiGLU block');
+    // dnd-kit may spend an arrow press scrolling the page first; press until it is over the GDN block.
+    await expect(async () => {
+      await page.keyboard.press('ArrowUp');
+      await expect(live).toContainText('is over the Gated DeltaNet + SwiGLU block', { timeout: 1000 });
+    }).toPass({ timeout: 10_000 });
     await page.keyboard.press('Space');
     await expect(blocks.first()).toHaveAttribute('data-mixer', 'attention');
     expect(await total(page, 'total-params')).toBe(built.params); // same layers, another order
@@ -151,7 +154,9 @@ test('builds OLMo Hybrid by dragging, validates in place, round-trips the URL, t
     await blocks.nth(1).getByTestId('block-select').click();
     const heads = page.getByTestId('field-mixer-heads');
     await heads.fill('5');
-    await expect(page.getByTestId('field-mixer-heads-error')).toContainText('heads (5) must divide width (64)');
+    await expect(page.getByTestId('field-mixer-heads-error')).toContainText(
+      'heads (5) must divide width (64)',
+    );
     await expect(heads).toHaveAttribute('aria-invalid', 'true');
     await expect(blocks.nth(1)).toHaveClass(/block-invalid/);
     await expect(train).toBeDisabled();

@@ -1,6 +1,8 @@
 // The typed message protocol between the UI and the engine Worker. The UI imports only these types.
 import type { AdapterDescription } from './gpu/device';
 import type { MemoryLimits } from './measure/memory-fit';
+import type { CurveLine, Phase } from './measure/curves';
+import type { ContextRow, PositionRow } from './measure/perplexity';
 import type { SpecInput } from './models/spec';
 
 export interface TrainRequest {
@@ -17,9 +19,39 @@ export interface TrainRequest {
    * by the tokenizer's). Model overrides (width, contextLength, heads …) still apply on top of it.
    */
   spec?: SpecInput;
+  /** The UI's name for the run: the worker keeps the trained model under it (for perplexity). */
+  runId?: string;
 }
 
-export type ToWorker = TrainRequest | { type: 'stop' };
+/** Memory and throughput against T of a spec (MEASURE.md curves 1, 2), streamed as 'curve' messages. */
+export interface CurvesRequest {
+  type: 'curves';
+  id: number;
+  spec: SpecInput;
+  contexts: number[];
+  /** Timed runs per measurement (≥ 5). */
+  runs?: number;
+  measure?: Phase[];
+}
+
+/** Perplexity by position and by evaluation context (MEASURE.md curve 3) of the model the worker keeps. */
+export interface PerplexityRequest {
+  type: 'perplexity';
+  id: number;
+  runId: string;
+  /** Held-out tokens scored at every context. */
+  maxTokens?: number;
+}
+
+export interface PerplexityResult {
+  /** The training context T of the model. */
+  trainContext: number;
+  byPosition: PositionRow[];
+  byContext: ContextRow[];
+}
+
+export type ToWorker =
+  TrainRequest | { type: 'stop' } | CurvesRequest | { type: 'cancel-curves'; id: number } | PerplexityRequest;
 
 export interface LogRow {
   step: number;
@@ -78,4 +110,7 @@ export type FromWorker =
   | { type: 'log'; row: LogRow }
   | { type: 'sample'; step: number; text: string }
   | { type: 'done'; summary: TrainSummary }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'curve'; id: number; line: CurveLine }
+  | { type: 'curves-end'; id: number; cancelled: boolean; error?: string }
+  | { type: 'perplexity'; id: number; runId: string; result?: PerplexityResult; error?: string };

@@ -5,7 +5,8 @@ import type { Backend } from './kernels/backend';
 import { CpuBackend } from './kernels/cpu-backend';
 import { GpuBackend } from './kernels/gpu-backend';
 import { adapterLabel, openGpu } from './gpu/device';
-import { trainModel } from './models/train';
+import { train as trainKeeping } from './models/train';
+import { Measurer } from './worker-curves';
 import { resolvePreset } from './models/presets';
 import { SPEC_PRESETS } from './models/spec-presets';
 import { resolveSpec, SpecError } from './models/spec-validate';
@@ -156,12 +157,15 @@ function refuseIfTooLarge(req: TrainRequest, text: string): void {
 
 let running = false;
 let stopRequested = false;
+const measurer = new Measurer(post, () => running);
 
 async function train(req: TrainRequest): Promise<void> {
-  if (running) {
+  if (running || measurer.busy) {
     post({
       type: 'error',
-      message: 'A training run is already in progress: stop it before starting another.',
+      message: running
+        ? 'A training run is already in progress: stop it before starting another.'
+        : 'A measurement is in progress: wait for it or cancel it before training.',
     });
     return;
   }
@@ -171,11 +175,13 @@ async function train(req: TrainRequest): Promise<void> {
     const data = req.text ? splitText(req.text.content, `"${req.text.name}"`) : await loadCorpus();
     const backend = await backendReady;
     refuseIfTooLarge(req, data.train);
-    const summary = await trainModel(backend, req, data, {
+    measurer.release();
+    const { summary, ...model } = await trainKeeping(backend, req, data, {
       onLog: (row) => post({ type: 'log', row }),
       onSample: (step, text) => post({ type: 'sample', step, text }),
       shouldStop: () => stopRequested,
     });
+    measurer.hold(req.runId, model, data.val);
     post({ type: 'done', summary });
   } catch (err) {
     post({ type: 'error', message: messageOf(err) });
@@ -192,6 +198,15 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'stop':
       stopRequested = true;
+      break;
+    case 'curves':
+      void backendReady.then((backend) => measurer.curves(backend, msg));
+      break;
+    case 'cancel-curves':
+      measurer.cancel(msg.id);
+      break;
+    case 'perplexity':
+      void backendReady.then((backend) => measurer.perplexity(backend, msg));
       break;
   }
 };

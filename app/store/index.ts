@@ -5,8 +5,16 @@ import { createMetricsSlice, type MetricsSlice } from './metrics-slice';
 import { createRunSlice, type RunSlice } from './run-slice';
 import { createStackSlice, type StackSlice } from './stack-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
+import { createCurvesSlice, type CurvesSlice } from './curves-slice';
+import { createRunsSlice, type RunsSlice } from './runs-slice';
 
-export type StoreState = EngineSlice & RunSlice & MetricsSlice & UiSlice & StackSlice;
+export type StoreState = EngineSlice &
+  RunSlice &
+  MetricsSlice &
+  UiSlice &
+  StackSlice &
+  CurvesSlice &
+  RunsSlice;
 
 export const useStore = create<StoreState>()((...a) => ({
   ...createEngineSlice(...a),
@@ -14,4 +22,9 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createMetricsSlice(...a),
   ...createUiSlice(...a),
   ...createStackSlice(...a),
+  ...createCurvesSlice(...a),
+  ...createRunsSlice(...a),
 }));
+
+// Runs and measured curves saved in earlier visits (IndexedDB).
+if (typeof window !== 'undefined') void useStore.getState().loadSavedState();

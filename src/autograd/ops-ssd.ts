@@ -1,8 +1,8 @@
-// Differentiable SSD (Mamba-2) scan: the forward (ssdScan) keeps the chunk-start states; the backward
-// (ssdBackward) writes or adds each input's gradient according to its own accumulate flag.
+// Differentiable SSD (Mamba-2) scan: the forward (ssdScan) keeps no state (the backward needs only y); the
+// backward (ssdBackward) writes or adds each input's gradient according to its own accumulate flag.
 import type { Graph } from './graph';
 import type { Tensor } from '../kernels/tensor';
-import { ssdChunking, ssdScan, type SsdSizes } from '../kernels/ssd';
+import { ssdScan, type SsdSizes } from '../kernels/ssd';
 import { ssdBackward, type SsdGradName } from '../kernels/ssd-backward';
 
 /**
@@ -19,11 +19,10 @@ export function ssd(
   D: Tensor,
   s: SsdSizes,
 ): Tensor {
-  const { B, T, H, P, N } = s;
+  const { B, T, H, P } = s;
   const y = g.tensor([B * T, H * P], 'ssd');
-  const chunkStates = g.tensor([B, H, ssdChunking(s).nChunks, P, N], 'ssd chunk states');
   const inputs = { x, dt, A, Bm, C, D };
-  g.forward(ssdScan, { y, chunkStates, ...inputs, ...s }, [y], Object.values(inputs));
+  g.forward(ssdScan, { y, ...inputs, ...s }, [y], Object.values(inputs));
   g.onBackward(() => {
     const dout = g.grad(y);
     if (!dout) return;
@@ -35,7 +34,7 @@ export function ssd(
       grads[name] = target?.grad ?? g.tensor(t.shape, `unused ${name}`);
       accumulate[name] = target?.accumulate ?? false;
     }
-    g.back(ssdBackward, { ...grads, ...inputs, chunkStates, dout, accumulate, ...s });
+    g.back(ssdBackward, { ...grads, ...inputs, y, dout, accumulate, ...s });
   });
   return y;
 }

@@ -1,9 +1,16 @@
 // Gated DeltaNet backward: CPU reference vs finite differences of sum(o ⊙ R); GPU vs CPU on random shapes.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
 import { gdnChunking, gdnRef, type GdnSizes } from './gdn';
-import { gdnBackward, gdnBackwardRef, type GdnBackwardArgs } from './gdn-backward';
-import { gdnCase, gdnInputs, type GdnCase } from './gdn-cases';
+import type { Gpu } from '../gpu/device';
+import {
+  gdnBackward,
+  gdnBackwardPlan,
+  gdnBackwardRef,
+  prepareGdnBackward,
+  type GdnBackwardArgs,
+} from './gdn-backward';
+import { GDN_TARGETS, gdnCase, gdnInputs, type GdnCase } from './gdn-cases';
 import { checkGradient, compareBackends, randn, type Case } from './testing';
 
 const CASES = 32;
@@ -63,8 +70,18 @@ describe('gdnBackward', () => {
     }
   });
 
-  it(`GPU matches the CPU reference on ${CASES} random cases and at Dk = Dv = 128`, async () => {
-    const big: GdnCase = { B: 1, T: 6, H: 1, Dk: 128, Dv: 128, chunk: 4, withState: true };
+  it('plans the lanes kernel for software adapters while the state fits', () => {
+    const sw = { isSoftware: true };
+    expect(gdnBackwardPlan({ Dk: 12, Dv: 24 }, sw)).toBe('lanes');
+    expect(gdnBackwardPlan({ Dk: 32, Dv: 64 }, sw)).toBe('lanes');
+    expect(gdnBackwardPlan({ Dk: 64, Dv: 64 }, sw)).toBe('columns');
+    expect(gdnBackwardPlan({ Dk: 12, Dv: 24 }, { isSoftware: false })).toBe('columns');
+  });
+
+  it.each(GDN_TARGETS)(`GPU, %s, matches the CPU reference on random cases`, async (_, target) => {
+    // Then the widest state each plan takes: Dk = 32, Dv = 64 (lanes), Dk = Dv = 128 (columns).
+    const [Dk, Dv] = target.isSoftware ? [32, 64] : [128, 128];
+    const big: GdnCase = { B: 1, T: 6, H: 1, Dk, Dv, chunk: 4, withState: true };
     const cases = Array.from({ length: CASES + 1 }, (_, c): Case<GdnBackwardArgs> => {
       const s = c < CASES ? gdnCase(rng, c) : big;
       const { B, T, H, Dk, Dv } = s;
@@ -101,6 +118,10 @@ describe('gdnBackward', () => {
         atol: { dq: 1e-4, dk: 1e-4, dv: 1e-4, dbeta: 1e-4, dg: 1e-4, dstate: 1e-4 },
       };
     });
-    await compareBackends(gdnBackward, cases);
+    const planned = {
+      ...gdnBackward,
+      gpu: (gpu: Gpu, a: GdnBackwardArgs) => prepareGdnBackward(gpu, a, target),
+    };
+    await compareBackends(planned, cases);
   });
 });

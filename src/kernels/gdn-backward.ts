@@ -135,8 +135,9 @@ function check(a: GdnBackwardArgs): { chunk: number; nChunks: number } {
 /** The kind of adapter the backward is planned for. */
 export type GdnTarget = Pick<AdapterDescription, 'isSoftware'>;
 
-/** Largest state (vec4s) the lanes kernel keeps per invocation, twice (S and Ŝ): 16 KiB each. */
-const LANES_MAX_VEC4S = 1024;
+/** Largest state (vec4s) the lanes kernel keeps per invocation, twice (S and Ŝ): 8 KiB each.
+ *  SwiftShader crashed the process at 16 KiB each (Dk = Dv = 64); 9 KiB (Dk = Dv = 48) ran. */
+const LANES_MAX_VEC4S = 512;
 /** Invocations (heads) per workgroup of the lanes kernel: a few SIMD groups of SwiftShader's 4 lanes. */
 const LANES_WG = 8;
 

@@ -1,6 +1,13 @@
 // Random Gated DeltaNet shapes (T = 1, T not a multiple of the chunk, Dk ≠ Dv, B, H > 1) and inputs in range.
 import type { Rng } from '../data/rng';
 import type { GdnSizes } from './gdn';
+import type { GdnTarget } from './gdn-backward';
+
+/** The adapters the backward is planned for: each plan is tested here whatever the adapter. */
+export const GDN_TARGETS: [string, GdnTarget][] = [
+  ['software plan', { isSoftware: true }],
+  ['GPU plan', { isSoftware: false }],
+];
 
 export interface GdnCase extends GdnSizes {
   withState: boolean;

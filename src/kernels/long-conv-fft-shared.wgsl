@@ -4,7 +4,8 @@
 @group(0) @binding(1) var<storage, read_write> dst: array<f32>;
 @group(0) @binding(2) var<storage, read> src: array<f32>;
 
-const WG = 256u;
+// Invocations per workgroup (≤ 256), set per length: N/4 butterflies per radix-4 stage need no more.
+override WG: u32 = 256u;
 const MAX_N = 1024u; // two arrays of MAX_N complex f32 = 16 KiB, WebGPU's guaranteed workgroup storage
 var<workgroup> bufA: array<vec2f, MAX_N>;
 var<workgroup> bufB: array<vec2f, MAX_N>;

@@ -82,6 +82,15 @@ const src = (name: string, code: string, entry: string): KernelSource => ({
   entry,
 });
 
+/**
+ * A workgroup-memory FFT: one workgroup of N/4 invocations (one radix-4 butterfly each, within
+ * [32, 256]); idle invocations would still pay for every barrier.
+ */
+const sharedSrc = (plan: FftPlan, name: string, entry: string): KernelSource => ({
+  ...src(name, sharedCode, entry),
+  constants: { WG: Math.min(256, Math.max(32, plan.N / 4)) },
+});
+
 interface Uniforms {
   nSeq: number;
   flag?: number;
@@ -143,7 +152,7 @@ export function forwardFft(
   if (plan.shared) {
     return [
       prepareDispatch(gpu, {
-        kernel: src('forwardShared', sharedCode, 'forwardReal'),
+        kernel: sharedSrc(plan, 'forwardShared', 'forwardReal'),
         buffers: [spectrum, x, f.twiddles],
         ...uniforms(plan, { nSeq }),
         workgroups: grid(nSeq, 1),
@@ -176,7 +185,7 @@ export function inverseFft(
   if (plan.shared) {
     return [
       prepareDispatch(gpu, {
-        kernel: src('inverseShared', sharedCode, 'inverseReal'),
+        kernel: sharedSrc(plan, 'inverseShared', 'inverseReal'),
         buffers: [out, spectrum, f.twiddles],
         ...uniforms(plan, u),
         workgroups: grid(nSeq, 1),

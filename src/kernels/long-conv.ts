@@ -15,10 +15,11 @@ import common from './long-conv-common.wgsl?raw';
 import directCode from './long-conv-direct.wgsl?raw';
 
 /**
- * Above this T the GPU uses FFTs. Measured with `longConvTimings` (long-conv.bench.ts): on SwiftShader
- * the direct forward + backward are faster up to T ≈ 128 (B·C = 1024); see the report for GPU numbers.
+ * Above this T the GPU uses FFTs. Measured forward + backward on SwiftShader (B = 4, C = 64): direct
+ * 26 / 808 / 8909 ms and FFT 564 / 1835 / 10832 ms at T = 32 / 128 / 512 — direct grows as T², the
+ * FFT as T log T, so they cross just above 512. Not yet measured on a hardware GPU.
  */
-export const DIRECT_MAX_T = 128;
+export const DIRECT_MAX_T = 512;
 
 export type LongConvMethod = 'auto' | 'direct' | 'fft';
 
@@ -117,7 +118,7 @@ function check(
   );
 }
 
-function useFft(s: LongConvSizes): boolean {
+function viaFft(s: LongConvSizes): boolean {
   const method = s.method ?? 'auto';
   return method === 'fft' || (method === 'auto' && s.T > DIRECT_MAX_T);
 }
@@ -134,7 +135,7 @@ function direct(gpu: Gpu, entry: string, s: LongConvSizes, bufs: Tensor[], n: nu
 
 function prepareForward(gpu: Gpu, a: LongConvArgs): GpuStep {
   const { B, T, C } = a;
-  if (!useFft(a)) return direct(gpu, 'forward', a, [a.y, a.h, a.u], B * T * C);
+  if (!viaFft(a)) return direct(gpu, 'forward', a, [a.y, a.h, a.u], B * T * C);
   const f = new FftScratch(gpu, fftPlan(T, C, a.maxSharedN));
   const [H, U] = [f.spectrum(C, 'filter spectrum'), f.spectrum(B * C, 'input spectrum')];
   const temp = f.plan.shared ? undefined : f.spectrum(B * C, 'fft temp');
@@ -149,7 +150,7 @@ function prepareForward(gpu: Gpu, a: LongConvArgs): GpuStep {
 
 function prepareBackward(gpu: Gpu, a: LongConvBackwardArgs): GpuStep {
   const { B, T, C } = a;
-  if (!useFft(a)) {
+  if (!viaFft(a)) {
     const steps: GpuStep[] = [];
     if (a.du) steps.push(direct(gpu, 'backwardInput', a, [a.du, a.h, a.dy], B * T * C, a.accumulateInput));
     if (a.dh) steps.push(direct(gpu, 'backwardFilter', a, [a.dh, a.u, a.dy], T * C, a.accumulateFilter));

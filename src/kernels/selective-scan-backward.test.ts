@@ -82,6 +82,8 @@ describe('selectiveScanBackward', () => {
     const shapes = Array.from({ length: CASES }, (_, c) => scanCase(rng, c));
     const wide = target.isSoftware ? [13] : [13, 64];
     shapes.push(...wide.map((N) => ({ B: 2, T: 21, dInner: 19, N, withState: true })));
+    // Enough channels for the software plan to walk 8 per invocation, the last group partly full.
+    shapes.push({ B: 4, T: 21, dInner: 203, N: 16, chunk: 8, withState: true });
     const cases = shapes.map((s, c): Case<SelectiveScanBackwardArgs> => {
       const { B, T, dInner: D, N } = s;
       const saved = forwardOf(rng, s);

@@ -113,7 +113,7 @@ export function scanPlan(
   if (target.isSoftware) {
     let group = 16;
     while (group > 1 && sizes.B * Math.ceil(sizes.dInner / group) < MIN_LANES) group /= 2;
-    return { channels: 1, group, workgroup: 16, stage: false, parallel: false };
+    return { channels: 1, group, workgroup: Number(process.env.SWG ?? 16), stage: false, parallel: false };
   }
   const parallel = kernel === 'forward';
   return { channels: 1, group: 0, workgroup: Math.min(64, Math.floor(256 / ns)), stage: true, parallel };

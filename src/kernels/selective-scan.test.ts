@@ -146,14 +146,23 @@ describe('selectiveScan', () => {
     const software = { isSoftware: true };
     const channels = [16, 1, 64, 13, 20].map((N) => scanPlan(N, software, 'forward').channels);
     expect(channels).toEqual([4, 4, 1, 4, 3]);
-    expect(scanPlan(16, software, 'backward')).toEqual({
+    // The software backward's channel group leaves ≥ 64 invocations: 16 at the Mamba preset's sizes.
+    expect(scanPlan(16, software, 'backward', { B: 16, dInner: 128 })).toEqual({
       channels: 1,
-      workgroup: 64,
+      group: 16,
+      workgroup: 16,
       stage: false,
       parallel: false,
     });
+    const groups = [
+      { B: 1, dInner: 256 },
+      { B: 4, dInner: 203 },
+      { B: 1, dInner: 8 },
+    ].map((s) => scanPlan(16, software, 'backward', s).group);
+    expect(groups).toEqual([4, 8, 1]);
     expect(scanPlan(16, { isSoftware: false }, 'forward')).toEqual({
       channels: 1,
+      group: 0,
       workgroup: 64,
       stage: true,
       parallel: true,

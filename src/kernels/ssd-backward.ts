@@ -1,17 +1,22 @@
-// SSD (Mamba-2) scan backward: f64 CPU reference and the GPU passes (rows pass for dx, dΔ, dA, dD;
-// columns pass for dB, dC; then deterministic column sums of the partials into the outputs).
-// Adjoint Ĥ_t of the state, walked back in time (a = exp(Δ_t A), ŷ = ∂L/∂y):
+// SSD (Mamba-2) scan backward: f64 CPU reference and the GPU passes (rows pass for dx and partials of
+// dΔ, dA, dD; columns pass for dB, dC; then deterministic sums of the partials into the outputs).
+// Adjoint Ĥ_t of the state, walked back in time (a_t = exp(Δ_t A), ŷ = ∂L/∂y, ℓ_t = Δ_t A):
 //   Ĥ_t = ŷ_t C_tᵀ + a_{t+1} Ĥ_{t+1};  dx_t = D ŷ_t + Δ_t Ĥ_t B_t;  dB_t = Δ_t Ĥ_tᵀ x_t;  dC_t = H_tᵀ ŷ_t;
-//   ∂ℓ_t = a_t ⟨Ĥ_t, H_{t−1}⟩ (ℓ = Δ A);  dΔ_t = x_tᵀ Ĥ_t B_t + A ∂ℓ_t;  dA = Σ_t Δ_t ∂ℓ_t;  dD = Σ_t ŷ_t·x_t,
-// with dB, dC summed over the heads of a group.
+//   ∂ℓ_t = a_t ⟨Ĥ_t, H_{t−1}⟩;  dΔ_t = x_tᵀ Ĥ_t B_t + A ∂ℓ_t;  dA = Σ_t Δ_t ∂ℓ_t;  dD = Σ_t ŷ_t·x_t,
+// with dB, dC summed over the heads of a group. The GPU never needs the states for ∂ℓ: with
+// q_t = ŷ_t·(y_t − D x_t) (what the whole past gives at t) and k_t = Δ_t x_tᵀ Ĥ_t B_t (what the input at t
+// gives to the whole future), ∂ℓ_r sums the pairs s < r ≤ t, so ∂ℓ_r = Σ_{t ≥ r} (q_t − k_t), a suffix
+// sum in the same backward walk (the initial state's terms are in q). The CPU reference uses the
+// states directly, so the two derivations check each other.
 import type { Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
-import { prepareColumnSum, type Floats } from './elementwise';
-import { checkSsd, groupOf, ssdChunking, ssdKernel, type SsdSizes } from './ssd';
+import type { Floats } from './elementwise';
+import { checkSsd, groupOf, ssdKernel, type SsdSizes } from './ssd';
 import type { Tensor } from './tensor';
 import rowsCode from './ssd-backward.wgsl?raw';
 import columnsCode from './ssd-backward-bc.wgsl?raw';
+import sumRowsCode from './elementwise-sum-rows.wgsl?raw';
 
 export type SsdGradName = 'dx' | 'ddt' | 'dA' | 'dB' | 'dC' | 'dD';
 
@@ -28,8 +33,10 @@ export interface SsdBackwardArgs extends SsdSizes {
   Bm: Tensor;
   C: Tensor;
   D: Tensor;
-  /** The forward's chunk-start states, saved with the same chunk length. */
-  chunkStates: Tensor; // (B, H, nChunks, P, N)
+  /** The forward's output. */
+  y: Tensor; // (B, T, H, P)
+  /** The forward's initial state H_0 (zero when absent); its gradient is not computed. */
+  state?: Tensor; // (B, H, P, N)
   dout: Tensor; // (B, T, H, P)
   /** Gradients to add into instead of overwriting (per output). */
   accumulate?: Partial<Record<SsdGradName, boolean>>;
@@ -46,13 +53,13 @@ export interface SsdBackwardInputs {
   Bm: Vals;
   C: Vals;
   D: Vals;
-  chunkStates: Vals;
+  state?: Vals;
   dout: Vals;
 }
 
 /**
- * Plain-loop reference (f64): per (b, h), the states H_0 … H_T from the first chunk-start state, then the
- * adjoint backwards in time. Per-head contributions are summed in f64 before being written.
+ * Plain-loop reference (f64): per (b, h), the states H_0 … H_T, then the adjoint backwards in time with
+ * ∂ℓ_t = a_t ⟨Ĥ_t, H_{t−1}⟩. Per-head contributions are summed in f64 before being written.
  */
 export function ssdBackwardRef(
   o: SsdGradArrays,
@@ -61,14 +68,13 @@ export function ssdBackwardRef(
   accumulate: Partial<Record<SsdGradName, boolean>> = {},
 ): void {
   const { B, T, H, P, N, G } = s;
-  const { nChunks } = ssdChunking(s);
-  const sums = {
+  const sums: Record<SsdGradName, Float64Array> = {
+    dx: new Float64Array(B * T * H * P),
     ddt: new Float64Array(B * T * H),
     dA: new Float64Array(H),
     dB: new Float64Array(B * T * G * N),
     dC: new Float64Array(B * T * G * N),
     dD: new Float64Array(H),
-    dx: new Float64Array(B * T * H * P),
   };
   const PN = P * N;
   const S = new Float64Array((T + 1) * PN); // S[t·PN + p·N + n] = H_t[p][n]
@@ -76,7 +82,7 @@ export function ssdBackwardRef(
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const g = groupOf(s, h);
-      for (let e = 0; e < PN; e++) S[e] = x.chunkStates[(b * H + h) * nChunks * PN + e];
+      for (let e = 0; e < PN; e++) S[e] = x.state ? x.state[(b * H + h) * PN + e] : 0;
       for (let t = 0; t < T; t++) {
         const r = (b * T + t) * H + h;
         const bc = ((b * T + t) * G + g) * N;
@@ -118,54 +124,68 @@ export function ssdBackwardRef(
   }
 }
 
-function check(a: SsdBackwardArgs): { chunk: number; nChunks: number } {
+function check(a: SsdBackwardArgs): void {
   const { B, T, H, P, N, G } = a;
-  return checkSsd('ssdBackward', a, (nChunks) => [
-    ...[a.dx, a.x, a.dout].map((t): [Tensor, number] => [t, B * T * H * P]),
+  checkSsd('ssdBackward', a, [
+    ...[a.dx, a.x, a.y, a.dout].map((t): [Tensor, number] => [t, B * T * H * P]),
     ...[a.ddt, a.dt].map((t): [Tensor, number] => [t, B * T * H]),
     ...[a.dA, a.A, a.dD, a.D].map((t): [Tensor, number] => [t, H]),
     ...[a.dB, a.Bm, a.dC, a.C].map((t): [Tensor, number] => [t, B * T * G * N]),
-    [a.chunkStates, B * H * nChunks * P * N],
+    [a.state, B * H * P * N],
   ]);
 }
 
-/** The backward's GPU steps: the rows and columns passes into scratch, then one column sum per output. */
+/**
+ * out (+)= the sum of `rows` rows of `cols` partials in scratch at `offset`: the column-sum kernel's
+ * barrier-free entry (one invocation per column, rows in order) as one block; SwiftShader runs
+ * workgroup barriers slowly, and these sums are short.
+ */
+function prepareRowSum(
+  gpu: Gpu,
+  out: Tensor,
+  scratch: GPUBuffer,
+  s: { rows: number; cols: number; offset: number; accumulate?: boolean },
+): GpuStep {
+  return prepareDispatch(gpu, {
+    kernel: { name: 'sumRows.partials', code: sumRowsCode, entry: 'partials' },
+    buffers: [out, scratch],
+    u32: [s.rows, s.cols, s.cols, s.offset, s.rows, s.accumulate ? 1 : 0],
+    workgroups: [Math.ceil(s.cols / 64), 1],
+  });
+}
+
+/** The backward's GPU steps: the rows pass, the columns pass, then the sums of the rows' partials. */
 export function prepareSsdBackward(gpu: Gpu, a: SsdBackwardArgs): GpuStep {
   const { B, T, H, P, N, G } = a;
-  const { chunk, nChunks } = check(a);
+  check(a);
   const acc = a.accumulate ?? {};
-  // Scratch: dΔ partials (P, B·T·H), dA and dD partials (P·B, H), dB and dC partials (H/G, B·T·G·N),
-  // then the per-step states of the chunk being walked (shared by the two passes, which run in turn).
-  const [hpg, bcCols] = [H / G, B * T * G * N];
-  const sizes = [P * B * T * H, P * B * H, P * B * H, hpg * bcCols, hpg * bcCols];
-  const [offDt, offA, offD, offB, offC, offW] = sizes.reduce<number[]>(
-    (o, n) => [...o, o[o.length - 1] + n],
-    [0],
-  );
-  const scratch = gpu.pool.acquire((offW + B * H * chunk * P * N) * 4, 'ssdBackward scratch');
+  // Scratch: dΔ partials (P, B·T·H), dA and dD partials (P·B, H); a stand-in for an absent H_0.
+  const [offDt, offA, offD] = [0, P * B * T * H, P * B * (T + 1) * H];
+  const scratch = gpu.pool.acquire(P * B * (T + 2) * H * 4, 'ssdBackward scratch');
+  const standIn = a.state ? [] : [gpu.pool.acquire(16, 'ssdBackward no initial state')];
   const common = [a.x, a.dt, a.A, a.Bm, a.C];
-  const sum = (out: Tensor, rows: number, cols: number, offset: number, name: SsdGradName) =>
-    prepareColumnSum(gpu, out, scratch, { rows, cols, offset, accumulate: acc[name] });
-  const steps = [
-    prepareDispatch(gpu, {
-      kernel: ssdKernel('ssdBackwardRows', rowsCode, N, P, chunk),
-      buffers: [a.dx, scratch, a.chunkStates, ...common, a.D, a.dout],
-      u32: [T, H, P, N, G, nChunks, acc.dx ? 1 : 0, offDt, offA, offD, offW, B],
-      workgroups: [H, B],
-    }),
-    prepareDispatch(gpu, {
-      kernel: ssdKernel('ssdBackwardColumns', columnsCode, P, N, chunk),
-      buffers: [scratch, a.chunkStates, a.dout, ...common],
-      u32: [T, H, P, N, G, nChunks, offB, offC, offW, B],
-      workgroups: [H, B],
-    }),
-    sum(a.ddt, P, B * T * H, offDt, 'ddt'),
-    sum(a.dA, P * B, H, offA, 'dA'),
-    sum(a.dD, P * B, H, offD, 'dD'),
-    sum(a.dB, hpg, bcCols, offB, 'dB'),
-    sum(a.dC, hpg, bcCols, offC, 'dC'),
-  ];
-  return withScratch(gpu, steps, [scratch]);
+  const flagsBC = (acc.dB ? 1 : 0) | (acc.dC ? 2 : 0) | (a.state ? 4 : 0);
+  return withScratch(
+    gpu,
+    [
+      prepareDispatch(gpu, {
+        kernel: ssdKernel('ssdBackwardRows', rowsCode, a, N, P),
+        buffers: [a.dx, scratch, a.y, ...common, a.D, a.dout],
+        u32: [T, H, P, N, G, acc.dx ? 1 : 0, offDt, offA, offD, B],
+        workgroups: [H, B],
+      }),
+      prepareDispatch(gpu, {
+        kernel: ssdKernel('ssdBackwardColumns', columnsCode, a, P, N),
+        buffers: [a.dB, a.dC, a.state ?? standIn[0], ...common, a.dout],
+        u32: [T, H, P, N, G, flagsBC],
+        workgroups: [G, B],
+      }),
+      prepareRowSum(gpu, a.ddt, scratch, { rows: P, cols: B * T * H, offset: offDt, accumulate: acc.ddt }),
+      prepareRowSum(gpu, a.dA, scratch, { rows: P * B, cols: H, offset: offA, accumulate: acc.dA }),
+      prepareRowSum(gpu, a.dD, scratch, { rows: P * B, cols: H, offset: offD, accumulate: acc.dD }),
+    ],
+    [scratch, ...standIn],
+  );
 }
 
 export const ssdBackward: KernelDef<SsdBackwardArgs> = {
@@ -182,7 +202,7 @@ export const ssdBackward: KernelDef<SsdBackwardArgs> = {
           Bm: a.Bm.f32,
           C: a.C.f32,
           D: a.D.f32,
-          chunkStates: a.chunkStates.f32,
+          state: a.state?.f32,
           dout: a.dout.f32,
         },
         a,

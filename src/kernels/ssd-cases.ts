@@ -1,4 +1,4 @@
-// Random SSD (Mamba-2) shapes (T = 1, T not a multiple of the chunk, G > 1, P ≠ N, B, H > 1) and inputs in
+// Random SSD (Mamba-2) shapes (T = 1, long and short T, G > 1, P ≠ N, odd sizes, B, H > 1) and inputs in
 // the ranges the layer produces (Δ = softplus(·) > 0, A = −exp(A_log) ∈ [−16, −1] and beyond).
 import type { Rng } from '../data/rng';
 import type { SsdSizes } from './ssd';
@@ -17,11 +17,10 @@ const DIMS = [
 ] as const;
 
 export function ssdCase(rng: Rng, c: number): SsdCase {
-  const chunk = [undefined, 4, 5][Math.floor(c / 5) % 3];
-  const T = c % 7 === 0 ? 1 : 1 + rng.int(chunk ? 20 : 40);
+  const T = c % 7 === 0 ? 1 : 1 + rng.int(c % 3 === 0 ? 40 : 20);
   const [P, N] = DIMS[c % DIMS.length];
   const G = 1 + rng.int(2);
-  return { B: 1 + rng.int(2), T, H: G * (1 + rng.int(2)), P, N, G, chunk, withState: c % 2 === 1 };
+  return { B: 1 + rng.int(2), T, H: G * (1 + rng.int(2)), P, N, G, withState: c % 2 === 1 };
 }
 
 export interface SsdInputs {

@@ -13,7 +13,6 @@ import code from './ssd.wgsl?raw';
 
 /** Largest head size P and state size N the kernels support (one invocation holds a row or column). */
 export const SSD_MAX_DIM = 128;
-const DEFAULT_CHUNK = 16;
 
 export interface SsdSizes {
   B: number;
@@ -23,8 +22,6 @@ export interface SsdSizes {
   P: number;
   N: number;
   G: number;
-  /** Time steps per chunk (default 16). Fixes the layout of chunkStates. */
-  chunk?: number;
 }
 
 export interface SsdArgs extends SsdSizes {
@@ -38,14 +35,12 @@ export interface SsdArgs extends SsdSizes {
   C: Tensor; // (B, T, G, N)
   /** The skip y += D_h x. */
   D: Tensor; // (H)
-  /** The state at the start of every chunk, saved for the backward. */
-  chunkStates?: Tensor; // (B, H, nChunks, P, N)
   /** Initial state H_0 (zero when absent), overwritten with the final state H_T. */
   state?: Tensor; // (B, H, P, N)
 }
 
 /** One token of decode: the forward with T = 1, the state updated in place. */
-export type SsdStepArgs = Omit<SsdArgs, 'T' | 'chunk' | 'chunkStates' | 'state'> & { state: Tensor };
+export type SsdStepArgs = Omit<SsdArgs, 'T' | 'state'> & { state: Tensor };
 
 type Vals = ArrayLike<number>;
 
@@ -58,15 +53,7 @@ export interface SsdArrays {
   Bm: Vals;
   C: Vals;
   D: Vals;
-  chunkStates?: Floats;
   state?: Floats;
-}
-
-export function ssdChunking(s: Pick<SsdSizes, 'T' | 'chunk'>): { chunk: number; nChunks: number } {
-  const chunk = s.chunk ?? DEFAULT_CHUNK;
-  if (!(Number.isInteger(chunk) && chunk >= 1))
-    throw new Error(`ssd: chunk=${chunk} must be a whole number ≥ 1.`);
-  return { chunk, nChunks: Math.ceil(s.T / chunk) };
 }
 
 /** Bytes of the decode state of one SSD scan, H·P·N f32 per sequence (the conv state is separate). */
@@ -74,15 +61,8 @@ export function ssdStateBytes(H: number, P: number, N: number, B = 1): number {
   return B * H * P * N * 4;
 }
 
-/**
- * Throws unless the sizes are whole and in range and every tensor holds what they imply (`sized` lists
- * tensor and element count, given the chunk count); returns the chunking.
- */
-export function checkSsd(
-  name: string,
-  s: SsdSizes,
-  sized: (nChunks: number) => [Tensor | undefined, number][],
-): { chunk: number; nChunks: number } {
+/** Throws unless the sizes are whole and in range and every tensor holds what they imply. */
+export function checkSsd(name: string, s: SsdSizes, sized: [Tensor | undefined, number][]): void {
   for (const [key, v] of Object.entries({ B: s.B, T: s.T, H: s.H, P: s.P, N: s.N, G: s.G }))
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${key}=${v} must be a whole number ≥ 1.`);
   if (s.P > SSD_MAX_DIM || s.N > SSD_MAX_DIM)
@@ -90,14 +70,12 @@ export function checkSsd(
       `${name}: P=${s.P}, N=${s.N}: both must be ≤ ${SSD_MAX_DIM} (use a smaller headDim or dState).`,
     );
   if (s.H % s.G !== 0) throw new Error(`${name}: groups G=${s.G} must divide the H=${s.H} heads.`);
-  const chunking = ssdChunking(s);
-  for (const [t, n] of sized(chunking.nChunks)) if (t) checkSizes(name, n, [t]);
-  return chunking;
+  for (const [t, n] of sized) if (t) checkSizes(name, n, [t]);
 }
 
-function checkForward(name: string, a: SsdArgs): { chunk: number; nChunks: number } {
+function checkForward(name: string, a: SsdArgs): void {
   const { B, T, H, P, N, G } = a;
-  return checkSsd(name, a, (nChunks) => [
+  checkSsd(name, a, [
     [a.y, B * T * H * P],
     [a.x, B * T * H * P],
     [a.dt, B * T * H],
@@ -105,7 +83,6 @@ function checkForward(name: string, a: SsdArgs): { chunk: number; nChunks: numbe
     [a.Bm, B * T * G * N],
     [a.C, B * T * G * N],
     [a.D, H],
-    [a.chunkStates, B * H * nChunks * P * N],
     [a.state, B * H * P * N],
   ]);
 }
@@ -116,7 +93,6 @@ export const groupOf = (s: Pick<SsdSizes, 'H' | 'G'>, h: number): number => Math
 /** Plain-loop reference of the forward (f64 arithmetic). */
 export function ssdRef(x: SsdArrays, s: SsdSizes): void {
   const { B, T, H, P, N, G } = s;
-  const { chunk, nChunks } = ssdChunking(s);
   const S = new Float64Array(P * N);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
@@ -124,7 +100,6 @@ export function ssdRef(x: SsdArrays, s: SsdSizes): void {
       const g = groupOf(s, h);
       for (let e = 0; e < P * N; e++) S[e] = x.state ? x.state[bh * P * N + e] : 0;
       for (let t = 0; t < T; t++) {
-        if (x.chunkStates && t % chunk === 0) x.chunkStates.set(S, (bh * nChunks + t / chunk) * P * N);
         const r = (b * T + t) * H + h;
         const bc = ((b * T + t) * G + g) * N;
         const a = Math.exp(x.dt[r] * x.A[h]);
@@ -144,29 +119,31 @@ export function ssdRef(x: SsdArrays, s: SsdSizes): void {
   }
 }
 
-/** An SSD kernel whose register vectors have `dim` elements: the shared prelude, `c < NV` loops unrolled. */
-export function ssdKernel(name: string, body: string, dim: number, wg: number, chunk: number): KernelSource {
-  const k = rowsKernel(name, common + body, dim);
-  return { ...k, constants: { NV: Math.ceil(dim / 4), CHUNK: chunk, WG: wg } };
+/**
+ * An SSD kernel whose register vectors have `dim` elements: the shared prelude, private arrays of exactly
+ * ⌈dim/4⌉ vec4s, `c < NV` loops unrolled.
+ */
+export function ssdKernel(name: string, body: string, s: SsdSizes, dim: number, wg: number): KernelSource {
+  const nv = Math.ceil(dim / 4);
+  const k = rowsKernel(name, (common + body).replace('NV_PLACEHOLDER', `${nv}u`), dim);
+  return {
+    ...k,
+    constants: { NV: nv, WG: wg, VEC_N: s.N % 4 === 0 ? 1 : 0, VEC_P: s.P % 4 === 0 ? 1 : 0 },
+  };
 }
 
 export function prepareSsd(gpu: Gpu, a: SsdArgs, name = 'ssdScan'): GpuStep {
   const { T, H, P, N, G } = a;
-  const { chunk, nChunks } = checkForward(name, a);
-  // Absent outputs are bound to 16-byte stand-ins (writable bindings must not alias).
-  const scratch: GPUBuffer[] = [];
-  const orStandIn = (t: Tensor | undefined): Tensor | GPUBuffer => {
-    if (t) return t;
-    scratch.push(gpu.pool.acquire(16, `${name} unused output`));
-    return scratch[scratch.length - 1];
-  };
+  checkForward(name, a);
+  // An absent state is bound to a 16-byte stand-in (writable bindings must not alias).
+  const standIn = a.state ? [] : [gpu.pool.acquire(16, `${name} unused state`)];
   const step = prepareDispatch(gpu, {
-    kernel: ssdKernel(name, code, N, P, chunk),
-    buffers: [a.y, orStandIn(a.chunkStates), orStandIn(a.state), a.x, a.dt, a.A, a.Bm, a.C, a.D],
-    u32: [T, H, P, N, G, nChunks, (a.state ? 1 : 0) | (a.chunkStates ? 2 : 0)],
+    kernel: ssdKernel(name, code, a, N, P),
+    buffers: [a.y, a.state ?? standIn[0], a.D, a.x, a.dt, a.A, a.Bm, a.C],
+    u32: [T, H, P, N, G, a.state ? 1 : 0],
     workgroups: [H, a.B],
   });
-  return withScratch(gpu, [step], scratch);
+  return withScratch(gpu, [step], standIn);
 }
 
 const arrays = (a: SsdStepArgs | SsdArgs): SsdArrays => ({
@@ -177,7 +154,6 @@ const arrays = (a: SsdStepArgs | SsdArgs): SsdArrays => ({
   Bm: a.Bm.f32,
   C: a.C.f32,
   D: a.D.f32,
-  chunkStates: 'chunkStates' in a ? a.chunkStates?.f32 : undefined,
   state: a.state?.f32,
 });
 
@@ -190,8 +166,8 @@ export const ssdScan: KernelDef<SsdArgs> = {
   gpu: (gpu, a) => prepareSsd(gpu, a),
 };
 
-/** The step as the forward over one token (one chunk of one step). */
-const stepArgs = (a: SsdStepArgs): SsdArgs => ({ ...a, T: 1, chunk: 1 });
+/** The step as the forward over one token. */
+const stepArgs = (a: SsdStepArgs): SsdArgs => ({ ...a, T: 1 });
 
 export const ssdStep: KernelDef<SsdStepArgs> = {
   name: 'ssdStep',

@@ -9,7 +9,12 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'shapes', label: 'Parameters' },
 ];
 
-export function InspectorTabs(props: { tab: Tab; onTab(t: Tab): void; problems: number; children: ReactNode }) {
+export function InspectorTabs(props: {
+  tab: Tab;
+  onTab(t: Tab): void;
+  problems: number;
+  children: ReactNode;
+}) {
   const move = (by: number) => {
     const i = TABS.findIndex((t) => t.id === props.tab);
     const next = TABS[(i + by + TABS.length) % TABS.length].id;
@@ -51,7 +56,12 @@ export function InspectorTabs(props: { tab: Tab; onTab(t: Tab): void; problems: 
           </button>
         ))}
       </div>
-      <div className="tab-panel" role="tabpanel" id="inspector-panel" aria-labelledby={`inspector-tab-${props.tab}`}>
+      <div
+        className="tab-panel"
+        role="tabpanel"
+        id="inspector-panel"
+        aria-labelledby={`inspector-tab-${props.tab}`}
+      >
         {props.children}
       </div>
     </>

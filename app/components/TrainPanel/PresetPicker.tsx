@@ -3,20 +3,47 @@
 // editor (an undoable edit), which then edits it. Presets the engine cannot train yet
 // stay listed but disabled, with the reason as their tooltip and, when chosen from the URL, below.
 import { useStore } from '../../store';
-import { writeUrlPreset } from '../../store/url-state';
+import { presetInput, writeUrlPreset } from '../../store/url-state';
+import { encodeStack } from '../../stack/stack-codec';
+import type { SpecInput } from '../../../src/models/spec';
+
+/** Whether the edited stack differs from the preset it was loaded from (model settings included). */
+function edited(input: SpecInput, preset: string): boolean {
+  const base = presetInput(preset);
+  const keys = ['width', 'contextLength'] as const;
+  return (
+    encodeStack(input.stack) !== encodeStack(base.stack) ||
+    keys.some((k) => input[k] !== base[k]) ||
+    (input.norm ?? 'rmsnorm') !== (base.norm ?? 'rmsnorm') ||
+    (input.tiedEmbeddings ?? true) !== (base.tiedEmbeddings ?? true) ||
+    (input.embedNorm ?? false) !== (base.embedNorm ?? false)
+  );
+}
 
 export function PresetPicker({ disabled }: { disabled: boolean }) {
   const preset = useStore((s) => s.preset);
   const presets = useStore((s) => s.presets);
   const setPreset = useStore((s) => s.setPreset);
   const loadPresetStack = useStore((s) => s.loadPresetStack);
+  const isEdited = useStore((s) => edited(s.analysis.input, s.preset));
   const chosen = presets?.find((p) => p.name === preset);
   const paper = chosen?.papers[0];
 
   return (
     <div className="preset" data-testid="preset" data-preset={preset}>
       <label className="field">
-        <span className="field-label">Model</span>
+        <span className="field-label">
+          Model
+          {isEdited && (
+            <span
+              className="preset-edited"
+              data-testid="preset-edited"
+              title="The stack was edited in the editor"
+            >
+              edited
+            </span>
+          )}
+        </span>
         <select
           className="preset-select"
           data-testid="preset-select"

@@ -42,7 +42,6 @@ function build(
   defineModelParams(p, spec);
   const g = new Graph(backend);
   const params = p.params.filter((q) => q.name.startsWith(PREFIX)).map((q) => g.trainable(q.tensor));
-  // A non-zero Sin frequency spread and a visible filter bias, so their gradients are exercised.
   const input = g.trainable(g.tensor([B * T, spec.width], 'x'));
   backend.write(input, x);
   const y = hyenaMixer({ g, p, spec, B, T, prefix: PREFIX }, m, input);

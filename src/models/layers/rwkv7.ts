@@ -70,20 +70,22 @@ function timeMixInputs(c: LayerContext, x: Tensor, xx: Tensor, s: Sizes) {
   const logw = scale(g, sigmoid(g, wLogit), LOG_DECAY_SCALE); // (R, C) in (−e^−½, 0)
   const k0 = project(c, mix('k'), 'key');
   let v = project(c, xv, 'value');
-  // Value residual: the first layer's v reaches every later layer through the forward's shared map.
-  const values = c.values;
-  if (!values) throw new Error('rwkv7: the layer context has no `values` map to share v₀ between layers.');
-  if (isFirst(c)) values.set(V_FIRST, v);
+  // Value residual: the first layer's v reaches every later layer through the forward's shared map
+  // (a first layer run on its own, without the map, has nobody to hand v₀ to).
+  if (isFirst(c)) c.values?.set(V_FIRST, v);
   else {
-    const v0 = values.get(V_FIRST);
+    const v0 = c.values?.get(V_FIRST);
     if (!v0)
-      throw new Error(`rwkv7: ${c.prefix} needs v₀ from the stack's first RWKV-7 layer, which has not run.`);
+      throw new Error(
+        `rwkv7: ${c.prefix} needs v₀ from the stack's first RWKV-7 layer in the context's \`values\`, and it is not there.`,
+      );
     const mixV = sigmoid(g, addCols(g, lora(xv, 'v'), param(c, 'v0'), R, C));
     v = op.add(g, v, mul(g, op.add(g, v0, scale(g, v, -1)), mixV)); // v + (v₀ − v) ⊙ σ(…)
   }
   const a = sigmoid(g, addCols(g, lora(mix('a'), 'a'), param(c, 'a0'), R, C));
   const gate = matmulIn(g, sigmoid(g, matmulIn(g, mix('g'), param(c, 'g1'), R)), param(c, 'g2'), R);
-  const kk = l2norm(g, mulCols(g, k0, param(c, 'k_k'), R, C), R * H, N); // κ, unit norm per head
+  // κ, unit norm per head: fla's l2norm x/√(Σx² + 1e-6), where RWKV-LM's F.normalize uses x/max(‖x‖, 1e-12).
+  const kk = l2norm(g, mulCols(g, k0, param(c, 'k_k'), R, C), R * H, N);
   // k ⊙ (1 + (a − 1) ⊙ k_a) = k + (k ⊙ k_a) ⊙ a − k ⊙ k_a
   const kka = mulCols(g, k0, param(c, 'k_a'), R, C);
   const k = op.add(g, op.add(g, k0, mul(g, kka, a)), scale(g, kka, -1));
