@@ -3,7 +3,7 @@
 // said it can train and hold, which decides whether Train is allowed.
 import type { StateCreator } from 'zustand';
 import { checkFit, type Fit, type MemoryLimits } from '../../src/measure/memory-fit';
-import { TRAIN_DEFAULTS } from '../../src/models/presets';
+import { TRAIN_DEFAULTS } from '../../src/models/overrides';
 import type { TrainableLayers } from '../../src/protocol';
 import { analyze, type Analysis } from '../stack/analysis';
 import { fromInput, toInput, type EditSpec } from '../stack/edit-spec';

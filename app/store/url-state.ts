@@ -5,7 +5,7 @@
 import type { SpecInput } from '../../src/models/spec';
 import { NORM_KINDS, type NormKind } from '../../src/models/spec';
 import { PRESET_VOCAB, SPEC_PRESETS } from '../../src/models/spec-presets';
-import { withOverrides } from '../../src/models/presets';
+import { withOverrides } from '../../src/models/overrides';
 import { decodeStack, encodeStack } from '../stack/stack-codec';
 export const OVERRIDE_KEYS = [
   'batchSize',

@@ -4,7 +4,7 @@
 // work as a Strata training step: same spec, same starting weights, global-norm clipping and AdamW
 // with decoupled weight decay on the same parameters. Its loss is checked against Strata's in tests.
 import type { NamedTensor } from '../models/safetensors';
-import type { TrainConfig } from '../models/presets';
+import type { TrainConfig } from '../models/overrides';
 import { specLayers, type ModelSpec } from '../models/spec';
 import type { TfjsPeer } from './tfjs-peer';
 

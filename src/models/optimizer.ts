@@ -8,7 +8,7 @@ import { adamw, adamwLive, setAdamwStep } from '../kernels/adamw';
 import { gradNorm, gradNormScratchSize, STATS } from '../kernels/reduce';
 import { fill } from '../kernels/elementwise';
 import type { ParamStore } from './params';
-import type { TrainConfig } from './presets';
+import type { TrainConfig } from './overrides';
 
 export interface StepStatus {
   /** False when some step since the last read had a non-finite gradient (its update was skipped). */
