@@ -1,6 +1,13 @@
 // Owns the engine Worker: sends typed requests and turns its events into store updates. Log rows
 // arrive at training rate; they are batched and applied once per animation frame.
-import type { CurvesRequest, FromWorker, LogRow, PerplexityRequest, ToWorker } from '../src/protocol';
+import type {
+  CurvesRequest,
+  FromWorker,
+  InspectRequest,
+  LogRow,
+  PerplexityRequest,
+  ToWorker,
+} from '../src/protocol';
 import { useStore } from './store';
 import { MODEL_OVERRIDE_KEYS, writeUrlState } from './store/url-state';
 import { trainBlockReason } from './stack/train-gate';
@@ -56,8 +63,10 @@ export class EngineClient {
     });
   }
 
-  /** Sends a measuring request (curves against T, perplexity, cancel); replies go to the store. */
-  measure(message: CurvesRequest | PerplexityRequest | { type: 'cancel-curves'; id: number }): void {
+  /** Sends a measuring request (curves against T, perplexity, inside views, cancel); replies go to the store. */
+  measure(
+    message: CurvesRequest | PerplexityRequest | InspectRequest | { type: 'cancel-curves'; id: number },
+  ): void {
     this.send(message);
   }
 
@@ -104,6 +113,9 @@ export class EngineClient {
         break;
       case 'perplexity':
         store.perplexityDone(msg.runId, msg.result, msg.error);
+        break;
+      case 'inspect':
+        store.insideDone(msg.id, msg.result, msg.error);
         break;
       case 'error':
         this.flush();

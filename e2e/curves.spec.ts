@@ -69,7 +69,10 @@ test('charts against T, runs kept across a reload, and a share link', async ({ p
     const perplexity = page.getByTestId('perplexity-chart');
     await perplexity.getByTestId('perplexity-measure').click();
     await expect(perplexity.locator('.curve-box')).toHaveAttribute('data-runs', '1', { timeout: 60_000 });
-    await expect(perplexity.locator('.recharts-line-curve')).toHaveCount(3);
+    // By position, and by context beyond the training length (16 → 32, 64); within it only c = T = 16,
+    // a single point with no line.
+    await expect(perplexity.locator('.recharts-line-curve')).toHaveCount(2);
+    await expect(perplexity.locator('circle[fill="var(--surface)"]')).toHaveCount(2);
     await perplexity.screenshot({ path: testInfo.outputPath('perplexity.png') });
     await page.reload();
     await expect(page.getByTestId('runs-panel')).toHaveAttribute('data-loaded', 'true');
@@ -93,7 +96,7 @@ test('charts against T, runs kept across a reload, and a share link', async ({ p
     await page.getByTestId('share-button').click();
     const url = await page.getByTestId('share-url').inputValue();
     expect(url).toContain('seed=7');
-    const fresh = await browser.newContext();
+    const fresh = await browser.newContext({ colorScheme: 'dark' }); // and the dark theme
     const other = await fresh.newPage();
     await other.goto(url);
     await expect(other.getByTestId('seed-input')).toHaveValue('7');

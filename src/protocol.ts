@@ -3,6 +3,7 @@ import type { AdapterDescription } from './gpu/device';
 import type { MemoryLimits } from './measure/memory-fit';
 import type { CurveLine, Phase } from './measure/curves';
 import type { ContextRow, PositionRow } from './measure/perplexity';
+import type { InspectView } from './measure/inspect-worker';
 import type { SpecInput } from './models/spec';
 
 export interface TrainRequest {
@@ -50,8 +51,22 @@ export interface PerplexityResult {
   byContext: ContextRow[];
 }
 
+/** Inside views (attention maps, recurrent-state norms) of the kept model over a sample sentence. */
+export interface InspectRequest {
+  type: 'inspect';
+  id: number;
+  runId: string;
+  /** The sample sentence; clipped to min(64, the training context) tokens of the run's tokenizer. */
+  text: string;
+}
+
 export type ToWorker =
-  TrainRequest | { type: 'stop' } | CurvesRequest | { type: 'cancel-curves'; id: number } | PerplexityRequest;
+  | TrainRequest
+  | { type: 'stop' }
+  | CurvesRequest
+  | { type: 'cancel-curves'; id: number }
+  | PerplexityRequest
+  | InspectRequest;
 
 export interface LogRow {
   step: number;
@@ -113,4 +128,5 @@ export type FromWorker =
   | { type: 'error'; message: string }
   | { type: 'curve'; id: number; line: CurveLine }
   | { type: 'curves-end'; id: number; cancelled: boolean; error?: string }
-  | { type: 'perplexity'; id: number; runId: string; result?: PerplexityResult; error?: string };
+  | { type: 'perplexity'; id: number; runId: string; result?: PerplexityResult; error?: string }
+  | { type: 'inspect'; id: number; runId: string; result?: InspectView; error?: string };

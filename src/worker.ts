@@ -7,6 +7,7 @@ import { GpuBackend } from './kernels/gpu-backend';
 import { adapterLabel, openGpu } from './gpu/device';
 import { train as trainKeeping } from './models/train';
 import { Measurer } from './worker-curves';
+import { Inspector } from './measure/inspect-worker';
 import { resolvePreset } from './models/presets';
 import { SPEC_PRESETS } from './models/spec-presets';
 import { resolveSpec, SpecError } from './models/spec-validate';
@@ -158,9 +159,10 @@ function refuseIfTooLarge(req: TrainRequest, text: string): void {
 let running = false;
 let stopRequested = false;
 const measurer = new Measurer(post, () => running);
+const inspector = new Inspector(post, () => running || measurer.busy);
 
 async function train(req: TrainRequest): Promise<void> {
-  if (running || measurer.busy) {
+  if (running || measurer.busy || inspector.busy) {
     post({
       type: 'error',
       message: running
@@ -176,12 +178,14 @@ async function train(req: TrainRequest): Promise<void> {
     const backend = await backendReady;
     refuseIfTooLarge(req, data.train);
     measurer.release();
+    inspector.release();
     const { summary, ...model } = await trainKeeping(backend, req, data, {
       onLog: (row) => post({ type: 'log', row }),
       onSample: (step, text) => post({ type: 'sample', step, text }),
       shouldStop: () => stopRequested,
     });
     measurer.hold(req.runId, model, data.val);
+    inspector.hold(req.runId, model);
     post({ type: 'done', summary });
   } catch (err) {
     post({ type: 'error', message: messageOf(err) });
@@ -207,6 +211,9 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'perplexity':
       void backendReady.then((backend) => measurer.perplexity(backend, msg));
+      break;
+    case 'inspect':
+      void backendReady.then((backend) => inspector.inspect(backend, msg));
       break;
   }
 };

@@ -7,6 +7,7 @@ import { createStackSlice, type StackSlice } from './stack-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 import { createCurvesSlice, type CurvesSlice } from './curves-slice';
 import { createRunsSlice, type RunsSlice } from './runs-slice';
+import { createInsideSlice, type InsideSlice } from './inside-slice';
 
 export type StoreState = EngineSlice &
   RunSlice &
@@ -14,7 +15,8 @@ export type StoreState = EngineSlice &
   UiSlice &
   StackSlice &
   CurvesSlice &
-  RunsSlice;
+  RunsSlice &
+  InsideSlice;
 
 export const useStore = create<StoreState>()((...a) => ({
   ...createEngineSlice(...a),
@@ -24,6 +26,7 @@ export const useStore = create<StoreState>()((...a) => ({
   ...createStackSlice(...a),
   ...createCurvesSlice(...a),
   ...createRunsSlice(...a),
+  ...createInsideSlice(...a),
 }));
 
 // Runs and measured curves saved in earlier visits (IndexedDB).

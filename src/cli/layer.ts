@@ -60,11 +60,13 @@ export async function layerCommand(args: string[]): Promise<void> {
     );
   }
   const weights = decodeSafetensors(readFile(need(flags, 'weights'), 'weights')).tensors;
-  const x = tensorFrom(need(flags, 'input'), 'x');
+  const inputPath = need(flags, 'input');
+  const x = tensorFrom(inputPath, 'x');
+  const vFirst = config.first === false ? tensorFrom(inputPath, 'v_first') : undefined;
   const dy = typeof flags.grad === 'string' ? tensorFrom(flags.grad, 'dy') : undefined;
   const out = need(flags, 'out');
   const backend = flags.cpu ? new CpuBackend() : new GpuBackend(await nodeGpu());
-  const { outputs } = await runLayer(backend, config, weights, x, dy);
+  const { outputs } = await runLayer(backend, config, weights, x, dy, vFirst);
   writeFileSync(out, encodeSafetensors(outputs, { format: 'strata-layer', config: JSON.stringify(config) }));
   console.log(`wrote ${outputs.map((t) => `${t.name} [${t.shape}]`).join(', ')} to ${out}`);
 }

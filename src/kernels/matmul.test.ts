@@ -94,6 +94,10 @@ describe('matmul', () => {
       { M: 1, N: 300, K: 257, batch: 2, transB: true },
       { M: 1, N: 516, K: 130, broadcastB: true, batch: 2 },
       { M: 257, N: 1, K: 200, transA: true },
+      // Thin outputs: software adapters cut the tile to 8 or 40 columns (rows).
+      { M: 200, N: 4, K: 64, transB: true, accumulate: true },
+      { M: 4, N: 70, K: 300, transA: true },
+      { M: 130, N: 36, K: 50, batch: 2 },
     ];
     const failures: string[] = [];
     for (const s of shapes) {
@@ -102,6 +106,17 @@ describe('matmul', () => {
     }
     expect(failures.join('\n')).toBe('');
     expect(gpu.gpu.pool.liveBytes).toBe(0);
+  });
+
+  it('cuts the tile to a thin output on software adapters only', () => {
+    const thin = { M: 1024, N: 4, K: 64 } as MatmulArgs;
+    expect(planMatmul(thin, { isSoftware: true }).constants).toMatchObject({ WG_X: 1, WG_Y: 8 });
+    expect(planMatmul(thin, { isSoftware: true }).workgroups).toEqual([1, 16, 1]);
+    expect(planMatmul({ M: 36, N: 128, K: 64 } as MatmulArgs, { isSoftware: true }).constants).toMatchObject({
+      WG_X: 8,
+      WG_Y: 5,
+    });
+    expect(planMatmul(thin, { isSoftware: false }).constants).toMatchObject({ WG_X: 8, WG_Y: 8 });
   });
 
   it('is correct with the GPU configurations too (128×128 tiles, wider GEMV)', async () => {

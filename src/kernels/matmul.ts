@@ -76,7 +76,9 @@ export function matmulRef(
  * Workgroup shapes of the tile kernel (each invocation computes 8×8 outputs): 64×64 tiles, and on
  * GPUs 128×128 tiles (256 invocations, 16 KiB of workgroup memory) once there are enough of them to
  * fill the device. On an H200 (timestamp queries) 4096³ took 4.9 ms with 128×128 tiles, 8.7 ms with 64×64.
- * CPU emulation keeps 64×64: its cost is per invocation, and it compiles workgroup memory slowly.
+ * CPU emulation keeps 64×64 (cut to a thinner output's width: its cost is per invocation, padding
+ * included), and it compiles workgroup memory slowly. There, a barrier-free variant reading A and B
+ * straight from storage (4×8 outputs per invocation) was 4× slower: SwiftShader loads lane by lane.
  */
 export const MATMUL_TILES = {
   small: { WG_X: 8, WG_Y: 8, BK: 16 },
@@ -142,7 +144,12 @@ export function planMatmul(
     };
   }
   const large = !target.isSoftware && Math.ceil(M / 128) * Math.ceil(N / 128) * batch >= LARGE_TILE_MIN;
-  const { WG_X, WG_Y, BK } = large ? MATMUL_TILES.large : MATMUL_TILES.small;
+  const tiles = large ? MATMUL_TILES.large : MATMUL_TILES.small;
+  // Software adapters: a thin output (N or M < 64, e.g. Δ projections with N = 4) gets a tile cut to
+  // its width, so that no invocation computes only padding (SwiftShader runs every invocation).
+  const { WG_X, WG_Y, BK } = target.isSoftware
+    ? { ...tiles, WG_X: Math.min(tiles.WG_X, Math.ceil(N / 8)), WG_Y: Math.min(tiles.WG_Y, Math.ceil(M / 8)) }
+    : tiles;
   return {
     entry: 'tile',
     constants: {

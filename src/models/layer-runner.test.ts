@@ -29,19 +29,22 @@ const CONFIGS: Record<MixerKind, LayerConfig> = {
 };
 const RUNNABLE = (Object.keys(CONFIGS) as MixerKind[]).filter((k) => MIXERS[k]);
 
-/** The model's initial weights of the mixer, named relative to it, plus x and dy of (B, T, D). */
+/**
+ * The model's initial weights of the mixer (of the second layer of two when `first` is false),
+ * named relative to it, plus x and dy of (B, T, D).
+ */
 function inputs(config: LayerConfig, B: number, T: number, seed: number) {
   const spec = resolveSpec({
     width: config.width,
     vocab: 1,
     contextLength: T,
-    stack: [{ blocks: [{ mixer: config.mixer, channel: null }] }],
+    stack: [{ blocks: [{ mixer: config.mixer, channel: null }], repeat: config.first === false ? 2 : 1 }],
   });
   const cpu = new CpuBackend();
   const store = new ParamStore(cpu, new Rng(seed));
   defineModelParams(store, spec);
   const kind = spec.stack[0].blocks[0].mixer.kind;
-  const prefix = `model.layers.0.${MIXER_PREFIX[kind]}.`;
+  const prefix = `model.layers.${config.first === false ? 1 : 0}.${MIXER_PREFIX[kind]}.`;
   const weights = new Map<string, NamedTensor>();
   for (const p of store.params)
     if (p.name.startsWith(prefix)) {
@@ -54,7 +57,7 @@ function inputs(config: LayerConfig, B: number, T: number, seed: number) {
     rng.fillNormal(data, 1);
     return { name, shape: [B, T, config.width], data };
   };
-  return { weights, x: random('x'), dy: random('dy') };
+  return { weights, x: random('x'), dy: random('dy'), vFirst: random('v_first') };
 }
 
 const byName = (ts: NamedTensor[]) => new Map(ts.map((t) => [t.name, t]));
@@ -157,6 +160,30 @@ describe('layer runner', () => {
         ).toBeLessThan(3e-2);
       }
     }
+  });
+
+  it('rwkv7 after the first layer takes v_first and gives its gradient', async () => {
+    const config: LayerConfig = { ...CONFIGS.rwkv7, first: false };
+    const { weights, x, dy, vFirst } = inputs(config, 2, 5, 31);
+    expect(weights.has('v1')).toBe(true);
+    const b = await backends();
+    const cpu = byName((await runLayer(b.cpu, config, weights, x, dy, vFirst)).outputs);
+    const gpu = (await runLayer(b.gpu, config, weights, x, dy, vFirst)).outputs;
+    for (const t of gpu)
+      expectClose(t.data, cpu.get(t.name)!.data, { rtol: 1e-4, atol: 1e-5, label: t.name });
+    // v_first matters, and dv_first is its gradient: one central difference.
+    const loss = async (v: NamedTensor) =>
+      Array.from((await runLayer(b.cpu, config, weights, x, undefined, v)).outputs[0].data).reduce(
+        (s, y, i) => s + y * dy.data[i],
+        0,
+      );
+    const g = cpu.get('dv_first')!.data;
+    const i = Array.from(g, Math.abs).reduce((best, v, j, a) => (v > a[best] ? j : best), 0);
+    const shift = (d: number) => ({ ...vFirst, data: vFirst.data.map((v, j) => (j === i ? v + d : v)) });
+    const numeric = ((await loss(shift(2e-3))) - (await loss(shift(-2e-3)))) / 4e-3;
+    expect(Math.abs(g[i])).toBeGreaterThan(1e-4);
+    expect(Math.abs(numeric - g[i])).toBeLessThan(3e-2 * Math.max(...Array.from(g, Math.abs)));
+    await expect(runLayer(b.cpu, config, weights, x, dy)).rejects.toThrow(/needs "v_first"/);
   });
 
   it('explains mismatched weights and inputs', async () => {

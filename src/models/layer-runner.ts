@@ -1,7 +1,8 @@
 // One mixer on its own, for interop checks against a PyTorch module: weights named as in LAYERS.md
 // (the reference implementations' names, relative to the mixer: "q_proj.weight", "A_log" …), an
 // input x (B, T, D), optionally an upstream gradient dy (B, T, D). Returns y, and with dy also dx
-// and grad.<name> for every parameter — the same code path the model trains with.
+// and grad.<name> for every parameter — the same code path the model trains with. RWKV-7 layers
+// after the first also take v_first (the first layer's values) and give dv_first.
 import { Graph } from '../autograd/graph';
 import type { Backend } from '../kernels/backend';
 import type { Tensor } from '../kernels/tensor';
@@ -12,6 +13,7 @@ import { MIXERS } from './model';
 import { specLayers, type MixerInput, type ModelSpec } from './spec';
 import { MIXER_PREFIX, mixerParams } from './spec-params';
 import { resolveSpec } from './spec-validate';
+import { RWKV7_V_FIRST } from './layers/rwkv7';
 
 /** The layer runner's config file: the model width and the mixer (its kind, or kind and settings). */
 export interface LayerConfig {
@@ -81,6 +83,8 @@ export async function runLayer(
   weights: Map<string, NamedTensor>,
   x: NamedTensor,
   dy?: NamedTensor,
+  /** RWKV-7 layers after the first: v₀ (B, T, D), the first layer's values. */
+  vFirst?: NamedTensor,
 ): Promise<LayerResult> {
   if (x.shape.length !== 3) throw new Error(`Input "x" must be (B, T, D); it has shape [${x.shape}].`);
   const [B, T, D] = x.shape;
@@ -92,6 +96,15 @@ export async function runLayer(
   const code = MIXERS[layer.mixer.kind];
   if (!code) throw new Error(`The ${layer.mixer.kind} mixer has no trainable code yet.`);
   const expected = checkWeights(spec, layer.first, weights);
+  const needsVFirst = layer.mixer.kind === 'rwkv7' && !layer.first;
+  if (needsVFirst !== Boolean(vFirst))
+    throw new Error(
+      needsVFirst
+        ? 'An RWKV-7 layer after the first ("first": false) needs "v_first" (B, T, D) beside "x": the first layer\'s values.'
+        : '"v_first" is only for RWKV-7 layers with "first": false.',
+    );
+  if (vFirst && !sameShape(vFirst.shape, x.shape))
+    throw new Error(`"v_first" must have the shape of x, [${x.shape}]; it has [${vFirst.shape}].`);
 
   const prefix = MIXER_PREFIX[layer.mixer.kind];
   const params = new ParamStore(backend, new Rng(0));
@@ -106,7 +119,15 @@ export async function runLayer(
     }
     const input = g.trainable(g.tensor([B * T, D], 'x'));
     backend.write(input, Float32Array.from(x.data));
-    const y = code.forward({ g, p: params, spec, B, T, prefix }, layer.mixer, input);
+    // RWKV-7's value residual: a later layer reads v₀ from the forward's shared map.
+    const values = new Map<string, Tensor>();
+    let v0: Tensor | undefined;
+    if (vFirst) {
+      v0 = g.trainable(g.tensor([B * T, D], 'v_first'));
+      backend.write(v0, Float32Array.from(vFirst.data));
+      values.set(RWKV7_V_FIRST, v0);
+    }
+    const y = code.forward({ g, p: params, spec, B, T, prefix, values }, layer.mixer, input);
     let dyT: Tensor | undefined;
     if (dy) {
       dyT = g.tensor([B * T, D], 'dy');
@@ -125,6 +146,7 @@ export async function runLayer(
     const outputs = [await read('y', y, [B, T, D])];
     if (dy) {
       outputs.push(await read('dx', g.grad(input), [B, T, D]));
+      if (v0) outputs.push(await read('dv_first', g.grad(v0), [B, T, D]));
       for (const p of expected)
         outputs.push(await read(`grad.${p.name}`, g.grad(params.get(`${prefix}.${p.name}`)), p.shape));
     }

@@ -102,7 +102,11 @@ export function ChartFrame(p: Props) {
       </ul>
       <div className="curve-box" ref={box} {...dataAttrs(p.data)}>
         <div className="chart-fill">{p.children}</div>
-        {p.empty && <div className="curve-empty">{p.empty}</div>}
+        {p.empty && (
+          <div className="curve-empty">
+            <span>{p.empty}</span>
+          </div>
+        )}
       </div>
       {p.note && <p className="curve-note">{p.note}</p>}
       {p.actions}

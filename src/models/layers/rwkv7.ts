@@ -28,7 +28,7 @@ const LN_X_EPS = 64e-5;
 /** log w = −σ(·)/√e: RWKV-LM's w = −softplus(−z) − 0.5 inside exp(−exp(w)). */
 const LOG_DECAY_SCALE = -Math.exp(-0.5);
 /** The key in `LayerContext.values` under which the first RWKV-7 layer leaves its v for the others. */
-const V_FIRST = 'rwkv7.v_first';
+export const RWKV7_V_FIRST = 'rwkv7.v_first';
 
 interface Sizes {
   R: number;
@@ -72,9 +72,9 @@ function timeMixInputs(c: LayerContext, x: Tensor, xx: Tensor, s: Sizes) {
   let v = project(c, xv, 'value');
   // Value residual: the first layer's v reaches every later layer through the forward's shared map
   // (a first layer run on its own, without the map, has nobody to hand v₀ to).
-  if (isFirst(c)) c.values?.set(V_FIRST, v);
+  if (isFirst(c)) c.values?.set(RWKV7_V_FIRST, v);
   else {
-    const v0 = c.values?.get(V_FIRST);
+    const v0 = c.values?.get(RWKV7_V_FIRST);
     if (!v0)
       throw new Error(
         `rwkv7: ${c.prefix} needs v₀ from the stack's first RWKV-7 layer in the context's \`values\`, and it is not there.`,
