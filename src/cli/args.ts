@@ -1,4 +1,6 @@
 // Minimal flag parsing for the CLI: `--name value`, `--flag`, with errors that list valid flags.
+import { readFileSync } from 'node:fs';
+import type { SpecInput } from '../models/spec';
 
 export type Flags = Record<string, string | true>;
 
@@ -36,4 +38,13 @@ export function intFlag(flags: Flags, name: string, fallback: number): number {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer (got "${v}").`);
   return n;
+}
+
+/** `--spec FILE`: a JSON model spec (LAYERS.md shorthand) used instead of a preset's own. */
+export function readSpec(file: string): SpecInput {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as SpecInput;
+  } catch (e) {
+    throw new Error(`--spec "${file}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
 }

@@ -3,7 +3,7 @@ import { nodeGpu } from '../gpu/node-gpu';
 import { adapterLabel } from '../gpu/device';
 import { GpuBackend } from '../kernels/gpu-backend';
 import { curves, PHASES, type Phase } from '../measure/curves';
-import { intFlag, parseFlags } from './args';
+import { intFlag, parseFlags, readSpec } from './args';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -24,6 +24,7 @@ export async function curvesCommand(args: string[]): Promise<void> {
     batch: 'value',
     runs: 'value',
     measure: 'value',
+    spec: 'value',
     json: 'flag',
   });
   const contexts = String(flags.contexts ?? '64,128,256,512,1024')
@@ -38,6 +39,7 @@ export async function curvesCommand(args: string[]): Promise<void> {
     batch: intFlag(flags, 'batch', 1),
     runs: intFlag(flags, 'runs', 5),
     measure: phases(flags.measure),
+    edited: typeof flags.spec === 'string' ? readSpec(flags.spec) : undefined,
   };
   for await (const line of curves(backend, options)) {
     if (flags.json) console.log(JSON.stringify(line));

@@ -1,8 +1,7 @@
 // `cli train`: trains a preset on a corpus or a synthetic task (--task), prints one JSON object per
 // log interval and a summary (with accuracy per length for a task), optionally saves a
 // self-describing safetensors checkpoint with the LAYERS.md parameter names.
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { SpecInput } from '../models/spec';
+import { writeFileSync } from 'node:fs';
 import { nodeGpu } from '../gpu/node-gpu';
 import { GpuBackend } from '../kernels/gpu-backend';
 import { CpuBackend } from '../kernels/cpu-backend';
@@ -10,7 +9,7 @@ import { train } from '../models/train';
 import { checkpointMetadata, encodeSafetensors, type CheckpointInfo } from '../models/safetensors';
 import { trainTask } from '../models/task-train';
 import type { ParamStore } from '../models/params';
-import { intFlag, parseFlags } from './args';
+import { intFlag, parseFlags, readSpec } from './args';
 import { loadCorpus } from './data';
 
 export async function trainCommand(args: string[]): Promise<void> {
@@ -69,15 +68,6 @@ export async function trainCommand(args: string[]): Promise<void> {
   out({ summary: true, ...result.summary, preset: req.preset, seed: req.seed, adapter });
   result.params.dispose();
   if (result.summary.stoppedEarly?.includes('non-finite')) process.exitCode = 1;
-}
-
-/** `--spec FILE`: a JSON model spec (LAYERS.md shorthand) trained instead of the preset's own. */
-function readSpec(file: string): SpecInput {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SpecInput;
-  } catch (e) {
-    throw new Error(`--spec "${file}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
 }
 
 /** `--lengths 64,128,256` */
