@@ -10,7 +10,7 @@ import {
   reluSquareBackward,
   tanh as tanhKernel,
   tanhBackward,
-} from '../kernels/rwkv-activations';
+} from '../kernels/activations';
 import { bonus as bonusKernel, bonusBackward } from '../kernels/rwkv-bonus';
 import {
   WKV7_INPUTS,

@@ -1,7 +1,9 @@
-// Mixer activations: GPU vs CPU reference (partial n, accumulate both ways), CPU backwards by FD.
+// Mixer activations: GPU vs CPU reference (partial n, accumulate both ways), CPU backwards by FD; tanh
+// and relu² also at ±40 (tanh must not overflow).
 import { describe, it } from 'vitest';
 import { Rng } from '../data/rng';
 import type { KernelDef } from './backend';
+import type { Tensor } from './tensor';
 import type { ActivationBackwardArgs, UnaryArgs } from './elementwise';
 import { checkGradient, compareBackends, randn, type Case, weightedSum } from './testing';
 import * as act from './activations';
@@ -77,5 +79,51 @@ describe('activations', () => {
         { label: 'sigmoid' },
       );
     }
+  });
+});
+
+const RWKV_PAIRS = [
+  ['tanh', act.tanh, act.tanhBackward, act.tanhRef, act.tanhBackwardRef],
+  ['reluSquare', act.reluSquare, act.reluSquareBackward, act.reluSquareRef, act.reluSquareBackwardRef],
+] as const;
+
+describe.each(RWKV_PAIRS)('%s', (fn, forward, backward, ref, backwardRef) => {
+  const rng = new Rng(6);
+
+  it('GPU matches the CPU reference, forward and backward', async () => {
+    const x = randn(rng, 777, 3);
+    x[0] = 40; // tanh must not overflow
+    x[1] = -40;
+    await compareBackends(
+      forward,
+      [false, true].map((accumulate) => ({
+        label: `accumulate ${accumulate}`,
+        inputs: { x },
+        outputs: { out: randn(rng, 777) },
+        args: (t: Record<string, Tensor>) => ({ out: t.out, x: t.x, accumulate }),
+      })),
+    );
+    await compareBackends(
+      backward,
+      [false, true].map((accumulate) => ({
+        label: `accumulate ${accumulate}`,
+        inputs: { x, dy: randn(rng, 777) },
+        outputs: { dx: randn(rng, 777) },
+        args: (t: Record<string, Tensor>) => ({ dx: t.dx, x: t.x, dy: t.dy, accumulate }),
+      })),
+    );
+  });
+
+  it('CPU backward passes finite differences', () => {
+    const x = Float64Array.from(randn(rng, 20, 2)).map((v) => (Math.abs(v) < 0.01 ? 0.5 : v));
+    const R = Float64Array.from(randn(rng, 20));
+    const dx = new Float64Array(20);
+    backwardRef(dx, x, R);
+    checkGradient(
+      weightedSum(R, (o) => ref(o, x)),
+      x,
+      dx,
+      { eps: 1e-5, label: fn },
+    );
   });
 });

@@ -1,4 +1,5 @@
-// Mixer activations softplus, sigmoid, exp and the softplus/sigmoid backwards; each can accumulate.
+// Mixer activations softplus, sigmoid, exp, tanh (RWKV's decay LoRA) and relu² (RWKV's channel-mix), and
+// the backwards of all but exp; each can accumulate.
 import type { KernelDef } from './backend';
 import { grid, prepareDispatch } from './dispatch';
 import {
@@ -28,18 +29,30 @@ export function sigmoidRef(out: Floats, x: Vals, o: MapOptions = {}): void {
 export function expRef(out: Floats, x: Vals, o: MapOptions = {}): void {
   mapInto(out, o, (i) => Math.exp(x[i]));
 }
+export function tanhRef(out: Floats, x: Vals, o: MapOptions = {}): void {
+  mapInto(out, o, (i) => Math.tanh(x[i]));
+}
+export function reluSquareRef(out: Floats, x: Vals, o: MapOptions = {}): void {
+  mapInto(out, o, (i) => Math.max(x[i], 0) ** 2);
+}
 export function softplusBackwardRef(dx: Floats, x: Vals, dy: Vals, o: MapOptions = {}): void {
   mapInto(dx, o, (i) => sigmoidOf(x[i]) * dy[i]);
 }
 export function sigmoidBackwardRef(dx: Floats, x: Vals, dy: Vals, o: MapOptions = {}): void {
   mapInto(dx, o, (i) => sigmoidOf(x[i]) * (1 - sigmoidOf(x[i])) * dy[i]);
 }
+export function tanhBackwardRef(dx: Floats, x: Vals, dy: Vals, o: MapOptions = {}): void {
+  mapInto(dx, o, (i) => (1 - Math.tanh(x[i]) ** 2) * dy[i]);
+}
+export function reluSquareBackwardRef(dx: Floats, x: Vals, dy: Vals, o: MapOptions = {}): void {
+  mapInto(dx, o, (i) => 2 * Math.max(x[i], 0) * dy[i]);
+}
 
 // ---- GPU dispatch
 
 const WG = 256;
-const UNARY = { softplus: 0, sigmoid: 1, exp: 2 } as const;
-const BINARY = { softplusBackward: 0, sigmoidBackward: 1 } as const;
+const UNARY = { softplus: 0, sigmoid: 1, exp: 2, tanh: 3, reluSquare: 4 } as const;
+const BINARY = { softplusBackward: 0, sigmoidBackward: 1, tanhBackward: 2, reluSquareBackward: 3 } as const;
 
 /** One map op: the entry point and op code, output, inputs and the CPU reference over the same args. */
 function mapKernel<A extends MapOptions>(
@@ -93,7 +106,14 @@ const backward = (name: keyof typeof BINARY, ref: (dx: Floats, x: Vals, dy: Vals
 export const softplus = unary('softplus', softplusRef);
 export const sigmoid = unary('sigmoid', sigmoidRef);
 export const exp = unary('exp', expRef);
+export const tanh = unary('tanh', tanhRef);
+/** relu(x)² */
+export const reluSquare = unary('reluSquare', reluSquareRef);
 /** dx (+)= σ(x)·dy */
 export const softplusBackward = backward('softplusBackward', softplusBackwardRef);
 /** dx (+)= σ(x)(1 − σ(x))·dy */
 export const sigmoidBackward = backward('sigmoidBackward', sigmoidBackwardRef);
+/** dx (+)= (1 − tanh²x)·dy */
+export const tanhBackward = backward('tanhBackward', tanhBackwardRef);
+/** dx (+)= 2·relu(x)·dy */
+export const reluSquareBackward = backward('reluSquareBackward', reluSquareBackwardRef);

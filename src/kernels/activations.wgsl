@@ -1,4 +1,4 @@
-// Mixer activations (softplus, sigmoid, exp) and backwards dx (+)= f′(x)·dy for softplus and sigmoid.
+// Mixer activations (softplus, sigmoid, exp, tanh, relu²) and backwards dx (+)= f′(x)·dy for all but exp.
 struct Params { n: u32, op: u32, accumulate: u32 }
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> dst: array<f32>;
@@ -9,8 +9,12 @@ const WG = 256u;
 // Unary op codes (activations.ts UNARY).
 const SOFTPLUS = 0u;
 const SIGMOID = 1u;
+const EXP = 2u;
+const TANH = 3u;
 // Binary op codes (activations.ts BINARY).
 const SOFTPLUS_BACKWARD = 0u;
+const SIGMOID_BACKWARD = 1u;
+const TANH_BACKWARD = 2u;
 
 fn sigmoid(x: f32) -> f32 {
   return 1.0 / (1.0 + exp(-x));
@@ -21,6 +25,12 @@ fn softplus(x: f32) -> f32 {
   let e = exp(-abs(x));
   let u = 1.0 + e;
   return max(x, 0.0) + select(log(u) * e / (u - 1.0), e, u == 1.0);
+}
+
+// tanh without overflow for large |u| (exp(−2|u|) ≤ 1).
+fn safeTanh(u: f32) -> f32 {
+  let e = exp(-2.0 * abs(u));
+  return sign(u) * (1.0 - e) / (1.0 + e);
 }
 
 fn index(gid: vec3u, nwg: vec3u) -> u32 {
@@ -39,7 +49,9 @@ fn unary(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg
   switch (p.op) {
     case SOFTPLUS: { store(i, softplus(x)); }
     case SIGMOID: { store(i, sigmoid(x)); }
-    default: { store(i, exp(x)); }
+    case EXP: { store(i, exp(x)); }
+    case TANH: { store(i, safeTanh(x)); }
+    default: { store(i, max(x, 0.0) * max(x, 0.0)); }
   }
 }
 
@@ -47,9 +59,17 @@ fn unary(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg
 fn binary(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = index(gid, nwg);
   if (i >= p.n) { return; }
-  let s = sigmoid(a[i]);
+  let x = a[i];
   switch (p.op) {
-    case SOFTPLUS_BACKWARD: { store(i, s * b[i]); }
-    default: { store(i, s * (1.0 - s) * b[i]); }
+    case SOFTPLUS_BACKWARD: { store(i, sigmoid(x) * b[i]); }
+    case SIGMOID_BACKWARD: {
+      let s = sigmoid(x);
+      store(i, s * (1.0 - s) * b[i]);
+    }
+    case TANH_BACKWARD: {
+      let t = safeTanh(x);
+      store(i, (1.0 - t * t) * b[i]);
+    }
+    default: { store(i, 2.0 * max(x, 0.0) * b[i]); }
   }
 }

@@ -306,9 +306,22 @@ export interface ColumnSumSpec {
   /** Rows per block: block b writes out[b·cols + c]. Default: all rows in one block. */
   rowsPerBlock?: number;
   accumulate?: boolean;
+  /** Sum each column of one block in one invocation, rows in order, however many rows (no barrier). */
+  sequential?: boolean;
 }
 
-/** One launch of the column-sum kernel: out[b·cols + c] (+)= Σ over the rows of block b, in fixed order. */
+/** Up to this many rows, one block is summed by the barrier-free `partials` entry. */
+const FEW_ROWS = 8;
+
+/**
+ * One launch of the column-sum kernel: out[b·cols + c] (+)= Σ over the rows of block b, in fixed order.
+ * Several blocks, one block of a few rows, or `sequential` use the `partials` entry (one invocation per
+ * column and block, rows in order); one block of many rows uses `total` (8 lanes per column and a
+ * barrier). For a few rows `total` would leave lanes idle and pay the barrier, which software adapters
+ * (SwiftShader) run as coroutines: copying the GDN backward's five gradients out of its scratch that
+ * way took ~850 ms of CPU time, by `partials` a few ms. Software plans pass `sequential` for their
+ * short sums of more rows.
+ */
 export function prepareColumnSum(
   gpu: Gpu,
   out: Tensor | GPUBuffer,
@@ -317,7 +330,7 @@ export function prepareColumnSum(
 ): GpuStep {
   const per = Math.max(1, s.rowsPerBlock ?? s.rows);
   const blocks = Math.ceil(s.rows / per);
-  const entry = blocks === 1 ? 'total' : 'partials';
+  const entry = blocks === 1 && s.rows > FEW_ROWS && !s.sequential ? 'total' : 'partials';
   const groups: [number, number] = [Math.ceil(s.cols / (entry === 'total' ? 32 : 64)), blocks];
   if (groups[0] > 65535 || blocks > 65535)
     throw new Error(`sumRows: ${blocks} blocks × ${s.cols} columns is over the dispatch limit.`);

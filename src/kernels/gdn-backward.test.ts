@@ -1,74 +1,23 @@
 // Gated DeltaNet backward: CPU reference vs finite differences of sum(o ⊙ R); GPU vs CPU on random shapes.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
-import { gdnChunking, gdnRef, type GdnSizes } from './gdn';
 import type { Gpu } from '../gpu/device';
-import {
-  gdnBackward,
-  gdnBackwardPlan,
-  gdnBackwardRef,
-  prepareGdnBackward,
-  type GdnBackwardArgs,
-} from './gdn-backward';
-import { GDN_TARGETS, gdnCase, gdnInputs, type GdnCase } from './gdn-cases';
-import { checkGradient, compareBackends, randn, type Case } from './testing';
+import { gdnBackward, gdnBackwardPlan, prepareGdnBackward, type GdnBackwardArgs } from './gdn-backward';
+import { GDN, GDN_TARGETS, gdnCase, type GdnCase } from './gdn-cases';
+import { expectBackwardRefPassesFd, forwardOf } from './matrix-state-testing';
+import { compareBackends, randn, type Case } from './testing';
 
 const CASES = 32;
-
-/** Forward inputs and the chunk-start states the forward saves for them. */
-function forwardOf(rng: Rng, s: GdnCase) {
-  const { B, T, H, Dk, Dv } = s;
-  const { state, ...inputs } = gdnInputs(rng, s);
-  if (!s.withState) state.fill(0);
-  const chunkStates = new Float32Array(B * H * gdnChunking(s).nChunks * Dk * Dv);
-  gdnRef({ ...inputs, o: new Float32Array(B * T * H * Dv), chunkStates, state: state.slice() }, s);
-  return { inputs, chunkStates };
-}
 
 describe('gdnBackward', () => {
   const rng = new Rng(43);
 
-  it('CPU reference passes finite differences of sum(o ⊙ R)', () => {
-    const shapes: GdnSizes[] = [
+  it('CPU reference passes finite differences of sum(o ⊙ R)', () =>
+    expectBackwardRefPassesFd(GDN, rng, [
       { B: 2, T: 7, H: 2, Dk: 3, Dv: 4, chunk: 3 },
       { B: 1, T: 1, H: 1, Dk: 2, Dv: 1 },
       { B: 1, T: 9, H: 1, Dk: 5, Dv: 2, chunk: 4 },
-    ];
-    for (const [c, s] of shapes.entries()) {
-      const { B, T, H, Dk, Dv } = s;
-      const data = gdnInputs(rng, s);
-      const x = Object.fromEntries(Object.entries(data).map(([key, a]) => [key, Float64Array.from(a)])) as {
-        [K in keyof typeof data]: Float64Array;
-      };
-      const R = Float64Array.from(randn(rng, B * T * H * Dv));
-      const o = new Float64Array(B * T * H * Dv);
-      const chunkStates = new Float64Array(B * H * gdnChunking(s).nChunks * Dk * Dv);
-      const loss = () => {
-        gdnRef({ ...x, o, chunkStates, state: x.state.slice() }, s);
-        return o.reduce((acc, oi, i) => acc + oi * R[i], 0);
-      };
-      loss();
-      const g = {
-        dq: new Float64Array(B * T * H * Dk),
-        dk: new Float64Array(B * T * H * Dk),
-        dv: new Float64Array(B * T * H * Dv),
-        dbeta: new Float64Array(B * T * H),
-        dg: new Float64Array(B * T * H),
-        dstate: new Float64Array(B * H * Dk * Dv),
-      };
-      gdnBackwardRef(g, { ...x, chunkStates, dout: R }, s);
-      const pairs = [
-        [x.q, g.dq, 'dq'],
-        [x.k, g.dk, 'dk'],
-        [x.v, g.dv, 'dv'],
-        [x.beta, g.dbeta, 'dbeta'],
-        [x.g, g.dg, 'dg'],
-        [x.state, g.dstate, 'dstate'],
-      ] as const;
-      for (const [input, grad, name] of pairs)
-        checkGradient(loss, input, grad, { eps: 1e-5, rng, label: `case ${c} ${name} ${JSON.stringify(s)}` });
-    }
-  });
+    ]));
 
   it('plans the lanes kernel for software adapters while the state fits', () => {
     const sw = { isSoftware: true };
@@ -85,7 +34,7 @@ describe('gdnBackward', () => {
     const cases = Array.from({ length: CASES + 1 }, (_, c): Case<GdnBackwardArgs> => {
       const s = c < CASES ? gdnCase(rng, c) : big;
       const { B, T, H, Dk, Dv } = s;
-      const { inputs, chunkStates } = forwardOf(rng, s);
+      const { inputs, chunkStates } = forwardOf(GDN, rng, s);
       const withDstate = c % 3 !== 2;
       return {
         label: JSON.stringify(s),

@@ -4,7 +4,6 @@ import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
 import { prepareColumnSum, type Floats } from './elementwise';
 import { checkGdn, gdnChunking, gdnKernel, type GdnSizes } from './gdn';
-import { prepareFewRowsSum } from './selective-scan-plan';
 import type { Tensor } from './tensor';
 import code from './gdn-backward.wgsl?raw';
 import lanesCode from './gdn-backward-lanes.wgsl?raw';
@@ -144,10 +143,11 @@ const LANES_WG = 8;
 /**
  * How the backward runs: `columns` (GPUs) — one workgroup per (b, h), one invocation per state column,
  * sums over columns in workgroup memory; `lanes` (software adapters, states up to LANES_MAX_VEC4S) —
- * one invocation per (b, h), no barriers, and copy-outs by prepareFewRowsSum. On SwiftShader (2
- * cores, CPU time of the process on a loaded machine) at the OLMo-hybrid preset's sizes (B 16, T 64,
- * H 4, Dk 12, Dv 24) one backward took 68 ms planned `lanes`, 915 ms planned `columns` (kernels
- * alone 54 and 148 ms; the rest is prepareColumnSum's barrier entry copying the gradients out).
+ * one invocation per (b, h), no barriers. On SwiftShader (2 cores, CPU time of the process on a
+ * loaded machine) at the OLMo-hybrid preset's sizes (B 16, T 64, H 4, Dk 12, Dv 24) one backward
+ * took 68 ms planned `lanes`, 915 ms planned `columns` (kernels alone 54 and 148 ms; the rest was the
+ * column sum's barrier entry copying the gradients out, since replaced by its barrier-free one for a
+ * few rows). The copy-outs (one row each) take that entry on every adapter.
  */
 export function gdnBackwardPlan(s: Pick<GdnSizes, 'Dk' | 'Dv'>, target: GdnTarget): 'columns' | 'lanes' {
   return target.isSoftware && s.Dv * Math.ceil(s.Dk / 4) <= LANES_MAX_VEC4S ? 'lanes' : 'columns';
@@ -199,11 +199,7 @@ export function prepareGdnBackward(gpu: Gpu, a: GdnBackwardArgs, target: GdnTarg
     ...outputs.flatMap((out, i) => {
       if (!out) return [];
       const spec = { rows: 1, cols: sizes[i], offset: offsets[i], accumulate: a.accumulate };
-      return [
-        plan === 'lanes'
-          ? prepareFewRowsSum(gpu, out, scratch, spec)
-          : prepareColumnSum(gpu, out, scratch, spec),
-      ];
+      return [prepareColumnSum(gpu, out, scratch, spec)];
     }),
   ];
   return withScratch(gpu, steps, [scratch]);

@@ -1,7 +1,9 @@
-// Random Gated DeltaNet shapes (T = 1, T not a multiple of the chunk, Dk ≠ Dv, B, H > 1) and inputs in range.
+// Random Gated DeltaNet shapes (T = 1, T not a multiple of the chunk, Dk ≠ Dv, B, H > 1), inputs in
+// range, and the references the shared matrix-state harness checks.
 import type { Rng } from '../data/rng';
-import type { GdnSizes } from './gdn';
-import type { GdnTarget } from './gdn-backward';
+import { gdnRef, type GdnSizes } from './gdn';
+import { gdnBackwardRef, type GdnTarget } from './gdn-backward';
+import { matrixStateCase, type MatrixRecurrence, type MatrixStateCase } from './matrix-state-testing';
 
 /** The adapters the backward is planned for: each plan is tested here whatever the adapter. */
 export const GDN_TARGETS: [string, GdnTarget][] = [
@@ -9,27 +11,13 @@ export const GDN_TARGETS: [string, GdnTarget][] = [
   ['GPU plan', { isSoftware: false }],
 ];
 
-export interface GdnCase extends GdnSizes {
-  withState: boolean;
-}
-
-/** (Dk, Dv) pairs: few pipelines to compile, odd sizes and a column of more than 16 vec4s among them. */
-const HEADS = [
-  [4, 8],
-  [6, 3],
-  [16, 16],
-  [8, 33],
-  [72, 12],
-] as const;
+export type GdnCase = MatrixStateCase;
 
 export function gdnCase(rng: Rng, c: number): GdnCase {
-  const chunk = [undefined, 4, 5][Math.floor(c / 5) % 3];
-  const T = c % 7 === 0 ? 1 : 1 + rng.int(chunk ? 20 : 40);
-  const [Dk, Dv] = HEADS[c % HEADS.length];
-  return { B: 1 + rng.int(2), T, H: 1 + rng.int(3), Dk, Dv, chunk, withState: c % 2 === 1 };
+  return matrixStateCase(rng, c, 3);
 }
 
-export interface GdnInputs {
+export type GdnInputs = {
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
@@ -37,7 +25,7 @@ export interface GdnInputs {
   g: Float32Array;
   /** The initial state. */
   state: Float32Array;
-}
+};
 
 function unitRows(rng: Rng, rows: number, d: number, scale: number): Float32Array {
   const x = rng.fillNormal(new Float32Array(rows * d));
@@ -61,3 +49,9 @@ export function gdnInputs(rng: Rng, s: GdnSizes): GdnInputs {
     state: rng.fillNormal(new Float32Array(B * H * Dk * Dv), 0.5),
   };
 }
+
+export const GDN: MatrixRecurrence<GdnInputs> = {
+  inputs: gdnInputs,
+  ref: gdnRef,
+  backwardRef: (g, x, s) => gdnBackwardRef(g, x, s),
+};

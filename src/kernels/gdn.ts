@@ -2,16 +2,16 @@
 import type { Gpu } from '../gpu/device';
 import type { KernelSource } from '../gpu/pipeline-cache';
 import { rowsKernel } from './attention-rows';
-import type { GpuStep, KernelDef } from './backend';
+import type { GpuStep } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
-import { checkSizes, type Floats } from './elementwise';
+import type { Floats } from './elementwise';
+import { checkChunked, fixedChunking, forwardAndStep, type Chunking } from './recurrent';
 import type { Tensor } from './tensor';
 import common from './gdn-common.wgsl?raw';
 import code from './gdn.wgsl?raw';
 
 /** Widest key and value heads the kernels support (`MAX_NV` vec4s per column; one invocation per column). */
 export const GDN_MAX_D = 128;
-const DEFAULT_CHUNK = 16;
 
 export interface GdnSizes {
   B: number;
@@ -56,11 +56,8 @@ export interface GdnArrays {
   state?: Floats;
 }
 
-export function gdnChunking(s: Pick<GdnSizes, 'T' | 'chunk'>): { chunk: number; nChunks: number } {
-  const chunk = s.chunk ?? DEFAULT_CHUNK;
-  if (!(Number.isInteger(chunk) && chunk >= 1))
-    throw new Error(`gdn: chunk=${chunk} must be a whole number ≥ 1.`);
-  return { chunk, nChunks: Math.ceil(s.T / chunk) };
+export function gdnChunking(s: Pick<GdnSizes, 'T' | 'chunk'>): Chunking {
+  return fixedChunking('gdn', s);
 }
 
 /** Bytes of the decode state of one GDN recurrence, H·Dk·Dv f32 per sequence (conv states are separate). */
@@ -76,14 +73,14 @@ export function checkGdn(
   name: string,
   s: GdnSizes,
   sized: (nChunks: number) => [Tensor | undefined, number][],
-): { chunk: number; nChunks: number } {
-  for (const [key, v] of Object.entries({ B: s.B, T: s.T, H: s.H, Dk: s.Dk, Dv: s.Dv }))
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${key}=${v} must be a whole number ≥ 1.`);
-  if (s.Dk > GDN_MAX_D || s.Dv > GDN_MAX_D)
-    throw new Error(`${name}: Dk=${s.Dk}, Dv=${s.Dv}: both must be ≤ ${GDN_MAX_D}.`);
-  const chunking = gdnChunking(s);
-  for (const [t, n] of sized(chunking.nChunks)) if (t) checkSizes(name, n, [t]);
-  return chunking;
+): Chunking {
+  return checkChunked(
+    name,
+    { B: s.B, T: s.T, H: s.H, Dk: s.Dk, Dv: s.Dv },
+    s.Dk > GDN_MAX_D || s.Dv > GDN_MAX_D ? `Dk=${s.Dk}, Dv=${s.Dv}: both must be ≤ ${GDN_MAX_D}.` : null,
+    () => gdnChunking(s),
+    sized,
+  );
 }
 
 function checkForward(name: string, a: GdnArgs): { chunk: number; nChunks: number } {
@@ -152,34 +149,22 @@ export function prepareGdn(gpu: Gpu, a: GdnArgs, name = 'gdnRecurrence'): GpuSte
   return withScratch(gpu, [step], scratch);
 }
 
-const arrays = (a: GdnStepArgs | GdnArgs): GdnArrays => ({
+const arrays = (a: GdnArgs): GdnArrays => ({
   o: a.o.f32,
   q: a.q.f32,
   k: a.k.f32,
   v: a.v.f32,
   beta: a.beta.f32,
   g: a.g.f32,
-  chunkStates: 'chunkStates' in a ? a.chunkStates?.f32 : undefined,
+  chunkStates: a.chunkStates?.f32,
   state: a.state?.f32,
 });
 
-export const gdnRecurrence: KernelDef<GdnArgs> = {
-  name: 'gdnRecurrence',
-  cpu(a) {
-    checkForward('gdnRecurrence', a);
-    return () => gdnRef(arrays(a), a);
-  },
-  gpu: (gpu, a) => prepareGdn(gpu, a),
-};
-
-/** The step as the forward over one token (one chunk of one step). */
-const stepArgs = (a: GdnStepArgs): GdnArgs => ({ ...a, T: 1, chunk: 1 });
-
-export const gdnStep: KernelDef<GdnStepArgs> = {
-  name: 'gdnStep',
-  cpu(a) {
-    checkForward('gdnStep', stepArgs(a));
-    return () => gdnRef(arrays(a), stepArgs(a));
-  },
-  gpu: (gpu, a) => prepareGdn(gpu, stepArgs(a), 'gdnStep'),
-};
+export const { forward: gdnRecurrence, step: gdnStep } = forwardAndStep<GdnArgs, GdnStepArgs>({
+  names: ['gdnRecurrence', 'gdnStep'],
+  check: checkForward,
+  ref: (a) => gdnRef(arrays(a), a),
+  prepare: prepareGdn,
+  /** The step as the forward over one token (one chunk of one step). */
+  stepArgs: (a) => ({ ...a, T: 1, chunk: 1 }),
+});

@@ -1,34 +1,24 @@
-// Random retention shapes (T = 1, T not a multiple of the chunk, Dk ≠ Dv, B, H > 1) and inputs in range.
+// Random retention shapes (T = 1, T not a multiple of the chunk, Dk ≠ Dv, B, H > 1), inputs in range,
+// and the references the shared matrix-state harness checks.
 import type { Rng } from '../data/rng';
-import type { RetentionSizes } from './retention';
+import type { MatrixRecurrence, MatrixStateCase } from './matrix-state-testing';
+import { matrixStateCase } from './matrix-state-testing';
+import { retentionRef, type RetentionSizes } from './retention';
+import { retentionBackwardRef } from './retention-backward';
 
-export interface RetentionCase extends RetentionSizes {
-  withState: boolean;
-}
-
-/** (Dk, Dv) pairs: few pipelines to compile, odd sizes and a vector of more than 16 vec4s among them. */
-const HEADS = [
-  [4, 8],
-  [6, 3],
-  [16, 16],
-  [8, 33],
-  [72, 12],
-] as const;
+export type RetentionCase = MatrixStateCase;
 
 export function retentionCase(rng: Rng, c: number): RetentionCase {
-  const chunk = [undefined, 4, 5][Math.floor(c / 5) % 3];
-  const T = c % 7 === 0 ? 1 : 1 + rng.int(chunk ? 20 : 40);
-  const [Dk, Dv] = HEADS[c % HEADS.length];
-  return { B: 1 + rng.int(2), T, H: 1 + rng.int(4), Dk, Dv, chunk, withState: c % 2 === 1 };
+  return matrixStateCase(rng, c, 4);
 }
 
-export interface RetentionInputs {
+export type RetentionInputs = {
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
   /** The initial state. */
   state: Float32Array;
-}
+};
 
 /** q scaled by 1/√Dk as the layer does; k and v unit normal as projections of a normalised input. */
 export function retentionInputs(rng: Rng, s: RetentionSizes): RetentionInputs {
@@ -41,3 +31,9 @@ export function retentionInputs(rng: Rng, s: RetentionSizes): RetentionInputs {
     state: rng.fillNormal(new Float32Array(B * H * Dk * Dv), 0.5),
   };
 }
+
+export const RETENTION: MatrixRecurrence<RetentionInputs> = {
+  inputs: retentionInputs,
+  ref: retentionRef,
+  backwardRef: (g, x, s) => retentionBackwardRef(g, x, s),
+};

@@ -2,15 +2,15 @@
 // (retention.wgsl) that the forward and every backward pass (retention-backward.ts) dispatch.
 import type { Gpu } from '../gpu/device';
 import { rowsKernel } from './attention-rows';
-import type { GpuStep, KernelDef } from './backend';
+import type { GpuStep } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
-import { checkSizes, type Floats } from './elementwise';
+import type { Floats } from './elementwise';
+import { checkChunked, fixedChunking, forwardAndStep, type Chunking } from './recurrent';
 import type { Tensor } from './tensor';
 import code from './retention.wgsl?raw';
 
 /** Widest key and value heads the kernels support (one invocation per state row or column). */
 export const RETENTION_MAX_D = 128;
-const DEFAULT_CHUNK = 16;
 
 export interface RetentionSizes {
   B: number;
@@ -56,14 +56,8 @@ export function retentionDecay(h: number): number {
   return 1 - 2 ** (-5 - h);
 }
 
-export function retentionChunking(s: Pick<RetentionSizes, 'T' | 'chunk'>): {
-  chunk: number;
-  nChunks: number;
-} {
-  const chunk = s.chunk ?? DEFAULT_CHUNK;
-  if (!(Number.isInteger(chunk) && chunk >= 1))
-    throw new Error(`retention: chunk=${chunk} must be a whole number ≥ 1.`);
-  return { chunk, nChunks: Math.ceil(s.T / chunk) };
+export function retentionChunking(s: Pick<RetentionSizes, 'T' | 'chunk'>): Chunking {
+  return fixedChunking('retention', s);
 }
 
 /** Bytes of the decode state of one retention layer: H·Dk·Dv f32 per sequence. */
@@ -79,14 +73,15 @@ export function checkRetention(
   name: string,
   s: RetentionSizes,
   sized: (nChunks: number) => [Tensor | undefined, number][],
-): { chunk: number; nChunks: number } {
-  for (const [key, v] of Object.entries({ B: s.B, T: s.T, H: s.H, Dk: s.Dk, Dv: s.Dv }))
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${key}=${v} must be a whole number ≥ 1.`);
-  if (s.Dk > RETENTION_MAX_D || s.Dv > RETENTION_MAX_D)
-    throw new Error(`${name}: Dk=${s.Dk}, Dv=${s.Dv}: both must be ≤ ${RETENTION_MAX_D}.`);
-  const chunking = retentionChunking(s);
-  for (const [t, n] of sized(chunking.nChunks)) if (t) checkSizes(name, n, [t]);
-  return chunking;
+): Chunking {
+  const max = RETENTION_MAX_D;
+  return checkChunked(
+    name,
+    { B: s.B, T: s.T, H: s.H, Dk: s.Dk, Dv: s.Dv },
+    s.Dk > max || s.Dv > max ? `Dk=${s.Dk}, Dv=${s.Dv}: both must be ≤ ${max}.` : null,
+    () => retentionChunking(s),
+    sized,
+  );
 }
 
 function checkForward(name: string, a: RetentionArgs): { chunk: number; nChunks: number } {
@@ -218,32 +213,20 @@ export function prepareRetention(gpu: Gpu, a: RetentionArgs, name = 'retention')
   return withScratch(gpu, [step], scratch);
 }
 
-const arrays = (a: RetentionStepArgs | RetentionArgs): RetentionArrays => ({
+const arrays = (a: RetentionArgs): RetentionArrays => ({
   o: a.o.f32,
   q: a.q.f32,
   k: a.k.f32,
   v: a.v.f32,
-  chunkStates: 'chunkStates' in a ? a.chunkStates?.f32 : undefined,
+  chunkStates: a.chunkStates?.f32,
   state: a.state?.f32,
 });
 
-export const retention: KernelDef<RetentionArgs> = {
-  name: 'retention',
-  cpu(a) {
-    checkForward('retention', a);
-    return () => retentionRef(arrays(a), a);
-  },
-  gpu: (gpu, a) => prepareRetention(gpu, a),
-};
-
-/** The step as the forward over one token (one chunk of one step). */
-const stepArgs = (a: RetentionStepArgs): RetentionArgs => ({ ...a, T: 1, chunk: 1 });
-
-export const retentionStep: KernelDef<RetentionStepArgs> = {
-  name: 'retentionStep',
-  cpu(a) {
-    checkForward('retentionStep', stepArgs(a));
-    return () => retentionRef(arrays(a), stepArgs(a));
-  },
-  gpu: (gpu, a) => prepareRetention(gpu, stepArgs(a), 'retentionStep'),
-};
+export const { forward: retention, step: retentionStep } = forwardAndStep<RetentionArgs, RetentionStepArgs>({
+  names: ['retention', 'retentionStep'],
+  check: checkForward,
+  ref: (a) => retentionRef(arrays(a), a),
+  prepare: prepareRetention,
+  /** The step as the forward over one token (one chunk of one step). */
+  stepArgs: (a) => ({ ...a, T: 1, chunk: 1 }),
+});

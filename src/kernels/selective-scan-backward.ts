@@ -2,11 +2,10 @@
 import type { Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
-import { mul, prepareColumnSum, type ColumnSumSpec, type Floats } from './elementwise';
+import { mul, prepareColumnSum, type Floats } from './elementwise';
 import {
   checkBindings,
   checkScan,
-  prepareFewRowsSum,
   scanChunking,
   scanKernel,
   scanPlan,
@@ -161,11 +160,9 @@ export function prepareSelectiveScanBackward(
   const size = offH0 + (a.dh0 ? B * D * N : 0);
   const scratch = gpu.pool.acquire(size * 4, 'selectiveScanBackward partials');
   const accumulate = a.accumulate;
-  // Software adapters sum these few rows without the barrier of prepareColumnSum's one-block entry.
-  const sum = (out: Tensor, rows: number, cols: number, offset: number) => {
-    const spec: ColumnSumSpec = { rows, cols, offset, accumulate };
-    return lanes ? prepareFewRowsSum(gpu, out, scratch, spec) : prepareColumnSum(gpu, out, scratch, spec);
-  };
+  // Software adapters sum these rows without the barrier of the column sum's one-block entry.
+  const sum = (out: Tensor, rows: number, cols: number, offset: number) =>
+    prepareColumnSum(gpu, out, scratch, { rows, cols, offset, accumulate, sequential: lanes });
   const buffers = [a.dx, a.ddelta, scratch, a.x, a.delta, a.A, a.Bm, a.C, a.dy, a.chunkStates];
   const u32 = [B, T, D, N, nChunks, (accumulate ? 1 : 0) | (a.dh0 ? 2 : 0), offA, offD, offH0];
   const ns = Math.ceil(N / 4);

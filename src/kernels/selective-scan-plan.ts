@@ -2,12 +2,9 @@
 import type { AdapterDescription, Gpu } from '../gpu/device';
 import type { KernelSource } from '../gpu/pipeline-cache';
 import { rowsKernel } from './attention-rows';
-import type { GpuStep } from './backend';
-import { prepareDispatch } from './dispatch';
-import { checkSizes, type ColumnSumSpec } from './elementwise';
+import { checkChunked, type Chunking } from './recurrent';
 import type { Tensor } from './tensor';
 import common from './selective-scan-common.wgsl?raw';
-import sumRowsCode from './elementwise-sum-rows.wgsl?raw';
 
 /** Widest state the kernels hold in registers (16 vec4s, `MAX_NV` in the WGSL). */
 export const SCAN_MAX_N = 64;
@@ -41,13 +38,14 @@ export function checkScan(
   name: string,
   s: ScanSizes,
   sized: (nChunks: number) => [Tensor | undefined, number][],
-): { chunk: number; nChunks: number } {
-  for (const [k, v] of Object.entries({ B: s.B, T: s.T, dInner: s.dInner, N: s.N }))
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${k}=${v} must be a whole number ≥ 1.`);
-  if (s.N > SCAN_MAX_N) throw new Error(`${name}: N=${s.N} is over the kernels' limit of ${SCAN_MAX_N}.`);
-  const chunking = scanChunking(s);
-  for (const [t, n] of sized(chunking.nChunks)) if (t) checkSizes(name, n, [t]);
-  return chunking;
+): Chunking {
+  return checkChunked(
+    name,
+    { B: s.B, T: s.T, dInner: s.dInner, N: s.N },
+    s.N > SCAN_MAX_N ? `N=${s.N} is over the kernels' limit of ${SCAN_MAX_N}.` : null,
+    () => scanChunking(s),
+    sized,
+  );
 }
 
 /** The kind of adapter a scan is planned for. */
@@ -153,27 +151,4 @@ export function checkBindings(gpu: Gpu, name: string, count: number): void {
     throw new Error(
       `${name} binds ${count} storage buffers; this device allows ${max} (maxStorageBuffersPerShaderStage). Use an adapter that offers ${count}, as desktop Chrome does.`,
     );
-}
-
-/**
- * out (+)= the column sums of a few rows of x, by the sumRows kernel's barrier-free entry: one
- * invocation per column, rows in order. For one block prepareColumnSum picks the `total` entry (8
- * lanes per column and a barrier per 256-invocation workgroup), which SwiftShader runs as coroutines:
- * copying the GDN backward's five gradients out of its scratch that way took ~850 ms of CPU time,
- * this way a few ms. The software plans use it for their copy-outs.
- */
-export function prepareFewRowsSum(
-  gpu: Gpu,
-  out: Tensor | GPUBuffer,
-  x: Tensor | GPUBuffer,
-  s: Omit<ColumnSumSpec, 'rowsPerBlock'>,
-): GpuStep {
-  const groups = Math.ceil(s.cols / 64);
-  if (groups > 65535) throw new Error(`sumRows: ${s.cols} columns is over the dispatch limit (65535·64).`);
-  return prepareDispatch(gpu, {
-    kernel: { name: 'sumRows.partials', code: sumRowsCode, entry: 'partials' },
-    buffers: [out, x],
-    u32: [s.rows, s.cols, s.stride ?? s.cols, s.offset ?? 0, s.rows, s.accumulate ? 1 : 0],
-    workgroups: [groups, 1],
-  });
 }

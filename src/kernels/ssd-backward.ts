@@ -11,12 +11,11 @@
 import type { Gpu } from '../gpu/device';
 import type { GpuStep, KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
-import type { Floats } from './elementwise';
+import { prepareColumnSum, type Floats } from './elementwise';
 import { checkSsd, groupOf, ssdKernel, type SsdSizes } from './ssd';
 import type { Tensor } from './tensor';
 import rowsCode from './ssd-backward.wgsl?raw';
 import columnsCode from './ssd-backward-bc.wgsl?raw';
-import sumRowsCode from './elementwise-sum-rows.wgsl?raw';
 
 export type SsdGradName = 'dx' | 'ddt' | 'dA' | 'dB' | 'dC' | 'dD';
 
@@ -135,25 +134,6 @@ function check(a: SsdBackwardArgs): void {
   ]);
 }
 
-/**
- * out (+)= the sum of `rows` rows of `cols` partials in scratch at `offset`: the column-sum kernel's
- * barrier-free entry (one invocation per column, rows in order) as one block; SwiftShader runs
- * workgroup barriers slowly, and these sums are short.
- */
-function prepareRowSum(
-  gpu: Gpu,
-  out: Tensor,
-  scratch: GPUBuffer,
-  s: { rows: number; cols: number; offset: number; accumulate?: boolean },
-): GpuStep {
-  return prepareDispatch(gpu, {
-    kernel: { name: 'sumRows.partials', code: sumRowsCode, entry: 'partials' },
-    buffers: [out, scratch],
-    u32: [s.rows, s.cols, s.cols, s.offset, s.rows, s.accumulate ? 1 : 0],
-    workgroups: [Math.ceil(s.cols / 64), 1],
-  });
-}
-
 /** The backward's GPU steps: the rows pass, the columns pass, then the sums of the rows' partials. */
 export function prepareSsdBackward(gpu: Gpu, a: SsdBackwardArgs): GpuStep {
   const { B, T, H, P, N, G } = a;
@@ -163,6 +143,9 @@ export function prepareSsdBackward(gpu: Gpu, a: SsdBackwardArgs): GpuStep {
   const [offDt, offA, offD] = [0, P * B * T * H, P * B * (T + 1) * H];
   const scratch = gpu.pool.acquire(P * B * (T + 2) * H * 4, 'ssdBackward scratch');
   const standIn = a.state ? [] : [gpu.pool.acquire(16, 'ssdBackward no initial state')];
+  // The rows' partials: short sums, each column in one invocation (SwiftShader runs barriers slowly).
+  const sum = (out: Tensor, rows: number, cols: number, offset: number, accumulate?: boolean) =>
+    prepareColumnSum(gpu, out, scratch, { rows, cols, offset, accumulate, sequential: true });
   const common = [a.x, a.dt, a.A, a.Bm, a.C];
   const flagsBC = (acc.dB ? 1 : 0) | (acc.dC ? 2 : 0) | (a.state ? 4 : 0);
   return withScratch(
@@ -180,9 +163,9 @@ export function prepareSsdBackward(gpu: Gpu, a: SsdBackwardArgs): GpuStep {
         u32: [T, H, P, N, G, flagsBC],
         workgroups: [G, B],
       }),
-      prepareRowSum(gpu, a.ddt, scratch, { rows: P, cols: B * T * H, offset: offDt, accumulate: acc.ddt }),
-      prepareRowSum(gpu, a.dA, scratch, { rows: P * B, cols: H, offset: offA, accumulate: acc.dA }),
-      prepareRowSum(gpu, a.dD, scratch, { rows: P * B, cols: H, offset: offD, accumulate: acc.dD }),
+      sum(a.ddt, P, B * T * H, offDt, acc.ddt),
+      sum(a.dA, P * B, H, offA, acc.dA),
+      sum(a.dD, P * B, H, offD, acc.dD),
     ],
     [scratch, ...standIn],
   );

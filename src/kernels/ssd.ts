@@ -4,9 +4,10 @@
 import type { Gpu } from '../gpu/device';
 import type { KernelSource } from '../gpu/pipeline-cache';
 import { rowsKernel } from './attention-rows';
-import type { GpuStep, KernelDef } from './backend';
+import type { GpuStep } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
-import { checkSizes, type Floats } from './elementwise';
+import type { Floats } from './elementwise';
+import { checkTensors, checkWholeSizes, forwardAndStep } from './recurrent';
 import type { Tensor } from './tensor';
 import common from './ssd-common.wgsl?raw';
 import code from './ssd.wgsl?raw';
@@ -63,14 +64,13 @@ export function ssdStateBytes(H: number, P: number, N: number, B = 1): number {
 
 /** Throws unless the sizes are whole and in range and every tensor holds what they imply. */
 export function checkSsd(name: string, s: SsdSizes, sized: [Tensor | undefined, number][]): void {
-  for (const [key, v] of Object.entries({ B: s.B, T: s.T, H: s.H, P: s.P, N: s.N, G: s.G }))
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${key}=${v} must be a whole number ≥ 1.`);
+  checkWholeSizes(name, { B: s.B, T: s.T, H: s.H, P: s.P, N: s.N, G: s.G });
   if (s.P > SSD_MAX_DIM || s.N > SSD_MAX_DIM)
     throw new Error(
       `${name}: P=${s.P}, N=${s.N}: both must be ≤ ${SSD_MAX_DIM} (use a smaller headDim or dState).`,
     );
   if (s.H % s.G !== 0) throw new Error(`${name}: groups G=${s.G} must divide the H=${s.H} heads.`);
-  for (const [t, n] of sized) if (t) checkSizes(name, n, [t]);
+  checkTensors(name, sized);
 }
 
 function checkForward(name: string, a: SsdArgs): void {
@@ -146,7 +146,7 @@ export function prepareSsd(gpu: Gpu, a: SsdArgs, name = 'ssdScan'): GpuStep {
   return withScratch(gpu, [step], standIn);
 }
 
-const arrays = (a: SsdStepArgs | SsdArgs): SsdArrays => ({
+const arrays = (a: SsdArgs): SsdArrays => ({
   y: a.y.f32,
   x: a.x.f32,
   dt: a.dt.f32,
@@ -157,23 +157,11 @@ const arrays = (a: SsdStepArgs | SsdArgs): SsdArrays => ({
   state: a.state?.f32,
 });
 
-export const ssdScan: KernelDef<SsdArgs> = {
-  name: 'ssdScan',
-  cpu(a) {
-    checkForward('ssdScan', a);
-    return () => ssdRef(arrays(a), a);
-  },
-  gpu: (gpu, a) => prepareSsd(gpu, a),
-};
-
-/** The step as the forward over one token. */
-const stepArgs = (a: SsdStepArgs): SsdArgs => ({ ...a, T: 1 });
-
-export const ssdStep: KernelDef<SsdStepArgs> = {
-  name: 'ssdStep',
-  cpu(a) {
-    checkForward('ssdStep', stepArgs(a));
-    return () => ssdRef(arrays(a), stepArgs(a));
-  },
-  gpu: (gpu, a) => prepareSsd(gpu, stepArgs(a), 'ssdStep'),
-};
+export const { forward: ssdScan, step: ssdStep } = forwardAndStep<SsdArgs, SsdStepArgs>({
+  names: ['ssdScan', 'ssdStep'],
+  check: checkForward,
+  ref: (a) => ssdRef(arrays(a), a),
+  prepare: prepareSsd,
+  /** The step as the forward over one token. */
+  stepArgs: (a) => ({ ...a, T: 1 }),
+});

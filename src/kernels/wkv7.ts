@@ -4,9 +4,10 @@
 import type { Gpu } from '../gpu/device';
 import type { KernelSource } from '../gpu/pipeline-cache';
 import { rowsKernel } from './attention-rows';
-import type { GpuStep, KernelDef } from './backend';
+import type { GpuStep } from './backend';
 import { grid, prepareDispatch, withScratch } from './dispatch';
-import { checkSizes, type Floats } from './elementwise';
+import type { Floats } from './elementwise';
+import { checkChunked, fixedChunking, forwardAndStep, type Chunking } from './recurrent';
 import type { Tensor } from './tensor';
 import common from './wkv7-common.wgsl?raw';
 import packCode from './wkv7-pack.wgsl?raw';
@@ -14,7 +15,6 @@ import code from './wkv7.wgsl?raw';
 
 /** Widest head the kernels support (`MAX_NV` vec4s per state row; one invocation per row). */
 export const WKV7_MAX_N = 128;
-const DEFAULT_CHUNK = 16;
 
 export interface Wkv7Sizes {
   B: number;
@@ -65,11 +65,8 @@ export interface Wkv7Arrays extends Wkv7Inputs<Vals> {
 
 export const WKV7_INPUTS = ['r', 'logw', 'k', 'v', 'kk', 'a'] as const;
 
-export function wkv7Chunking(s: Pick<Wkv7Sizes, 'T' | 'chunk'>): { chunk: number; nChunks: number } {
-  const chunk = s.chunk ?? DEFAULT_CHUNK;
-  if (!(Number.isInteger(chunk) && chunk >= 1))
-    throw new Error(`wkv7: chunk=${chunk} must be a whole number ≥ 1.`);
-  return { chunk, nChunks: Math.ceil(s.T / chunk) };
+export function wkv7Chunking(s: Pick<Wkv7Sizes, 'T' | 'chunk'>): Chunking {
+  return fixedChunking('wkv7', s);
 }
 
 /** Bytes of the decode state of one WKV-7 recurrence, H·N² f32 per sequence (token shifts are separate). */
@@ -85,13 +82,14 @@ export function checkWkv7(
   name: string,
   s: Wkv7Sizes,
   sized: (nChunks: number) => [Tensor | undefined, number][],
-): { chunk: number; nChunks: number } {
-  for (const [key, v] of Object.entries({ B: s.B, T: s.T, H: s.H, N: s.N }))
-    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`${name}: ${key}=${v} must be a whole number ≥ 1.`);
-  if (s.N > WKV7_MAX_N) throw new Error(`${name}: head size N=${s.N} must be ≤ ${WKV7_MAX_N}.`);
-  const chunking = wkv7Chunking(s);
-  for (const [t, n] of sized(chunking.nChunks)) if (t) checkSizes(name, n, [t]);
-  return chunking;
+): Chunking {
+  return checkChunked(
+    name,
+    { B: s.B, T: s.T, H: s.H, N: s.N },
+    s.N > WKV7_MAX_N ? `head size N=${s.N} must be ≤ ${WKV7_MAX_N}.` : null,
+    () => wkv7Chunking(s),
+    sized,
+  );
 }
 
 function checkForward(name: string, a: Wkv7Args): { chunk: number; nChunks: number } {
@@ -178,7 +176,7 @@ export function prepareWkv7(gpu: Gpu, a: Wkv7Args, name = 'wkv7'): GpuStep {
   return withScratch(gpu, [pack.step, step], scratch);
 }
 
-const arrays = (a: Wkv7StepArgs | Wkv7Args): Wkv7Arrays => ({
+const arrays = (a: Wkv7Args): Wkv7Arrays => ({
   y: a.y.f32,
   r: a.r.f32,
   logw: a.logw.f32,
@@ -186,28 +184,16 @@ const arrays = (a: Wkv7StepArgs | Wkv7Args): Wkv7Arrays => ({
   v: a.v.f32,
   kk: a.kk.f32,
   a: a.a.f32,
-  sa: 'sa' in a ? a.sa?.f32 : undefined,
-  chunkStates: 'chunkStates' in a ? a.chunkStates?.f32 : undefined,
+  sa: a.sa?.f32,
+  chunkStates: a.chunkStates?.f32,
   state: a.state?.f32,
 });
 
-export const wkv7: KernelDef<Wkv7Args> = {
-  name: 'wkv7',
-  cpu(a) {
-    checkForward('wkv7', a);
-    return () => wkv7Ref(arrays(a), a);
-  },
-  gpu: (gpu, a) => prepareWkv7(gpu, a),
-};
-
-/** The step as the forward over one token (one chunk of one step). */
-const stepArgs = (a: Wkv7StepArgs): Wkv7Args => ({ ...a, T: 1, chunk: 1 });
-
-export const wkv7Step: KernelDef<Wkv7StepArgs> = {
-  name: 'wkv7Step',
-  cpu(a) {
-    checkForward('wkv7Step', stepArgs(a));
-    return () => wkv7Ref(arrays(a), stepArgs(a));
-  },
-  gpu: (gpu, a) => prepareWkv7(gpu, stepArgs(a), 'wkv7Step'),
-};
+export const { forward: wkv7, step: wkv7Step } = forwardAndStep<Wkv7Args, Wkv7StepArgs>({
+  names: ['wkv7', 'wkv7Step'],
+  check: checkForward,
+  ref: (a) => wkv7Ref(arrays(a), a),
+  prepare: prepareWkv7,
+  /** The step as the forward over one token (one chunk of one step). */
+  stepArgs: (a) => ({ ...a, T: 1, chunk: 1 }),
+});

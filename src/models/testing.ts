@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import type { LogRow } from '../protocol';
 import { backends } from '../kernels/testing';
+import { resolvePreset } from './presets';
 import { train } from './train';
 
 export const TEXT =
@@ -46,4 +47,16 @@ export function expectLossFalls(rows: LogRow[], by = 0.2): void {
   expect(rows.every((r) => Number.isFinite(r.loss))).toBe(true);
   const mean = (rs: LogRow[]) => rs.reduce((a, r) => a + r.loss, 0) / rs.length;
   expect(mean(rows.slice(-4))).toBeLessThan(mean(rows.slice(0, 4)) - by);
+}
+
+/** The mixer kinds of the preset's stack, in order, resolved with SMALL_RUN. */
+export function presetMixerKinds(preset: string): string[] {
+  return resolvePreset(preset, SMALL_RUN).spec.stack.flatMap((s) => s.blocks.map((b) => b.mixer.kind));
+}
+
+/** The preset trains 16 GPU steps with SMALL_RUN (seed 1) without stopping early, and its loss falls. */
+export async function expectPresetTrains(preset: string): Promise<void> {
+  const r = await trainOnGpu(preset, 16, 1, SMALL_RUN);
+  expect(r.summary.stoppedEarly).toBeFalsy();
+  expectLossFalls(r.rows);
 }

@@ -153,7 +153,7 @@ export function MemoryView({ spec }: { spec: ModelSpec }) {
             viewBox={`0 0 ${W} ${H}`}
             role="img"
             aria-label="Decode memory of each layer against tokens read"
-            data-testid="memory-chart"
+            data-testid="state-memory-chart"
           >
             {ticks.map((b) => (
               <g key={b}>

@@ -9,11 +9,10 @@ import type { Tensor } from '../../kernels/tensor';
 import { backends, checkGradient, expectClose, randn, throwGpuErrors, toF32 } from '../../kernels/testing';
 import { ParamStore } from '../params';
 import { defineModelParams } from '../model';
-import { resolvePreset } from '../presets';
 import type { HyenaMixer, ModelSpec } from '../spec';
 import { resolveSpec } from '../spec-validate';
-import { SMALL_RUN, expectLossFalls, trainOnGpu } from '../testing';
-import type { DecodeContext } from './context';
+import { expectStepMatchesForward, initParams } from '../layer-testing';
+import { expectPresetTrains, presetMixerKinds } from '../testing';
 import { filterWindow, hyenaMixer, hyenaStep, positionalFeatures } from './hyena';
 
 const PREFIX = 'model.layers.0.mixer';
@@ -131,64 +130,26 @@ describe('hyena mixer', () => {
     const { gpu } = await backends();
     const B = 2;
     const { spec, m } = tinySpec(7);
-    const T = spec.contextLength;
-    const D = spec.width;
-    const x = randn(rng, B * T * D);
-    const full = build(gpu, spec, m, B, x, new Float32Array(B * T * D));
-    const ref = (await run(gpu, full)).y;
-
-    const g = new Graph(gpu);
-    const states = new Map<string, Tensor>();
-    const pos = g.tensor([1], 'pos', 'i32');
-    const token = g.tensor([B, D], 'x_t');
-    const c: DecodeContext = {
-      g,
-      p: full.p,
+    const params = initParams(gpu, spec, 3);
+    const { states } = await expectStepMatchesForward({
+      gpu,
       spec,
       B,
-      T: 1,
+      T: spec.contextLength,
       prefix: PREFIX,
-      pos,
-      capacity: T,
-      state(name, shape) {
-        if (!states.has(name)) {
-          states.set(name, g.tensor(shape, name));
-          gpu.write(states.get(name)!, new Float32Array(shape.reduce((a, v) => a * v, 1)));
-        }
-        return states.get(name)!;
-      },
-    };
-    const y = hyenaStep(c, m, token);
-    expect([...states.keys()].sort()).toEqual(['history', 'short_filter']);
-    const got = new Float32Array(B * T * D);
-    for (let t = 0; t < T; t++) {
-      const xt = new Float32Array(B * D);
-      for (let b = 0; b < B; b++) xt.set(x.subarray((b * T + t) * D, (b * T + t + 1) * D), b * D);
-      gpu.write(token, xt);
-      gpu.write(pos, new Int32Array([t]));
-      gpu.run(g.forwardOps);
-      const yt = toF32(await gpu.read(y));
-      for (let b = 0; b < B; b++) got.set(yt.subarray(b * D, (b + 1) * D), (b * T + t) * D);
-    }
-    expectClose(got, ref, { rtol: 1e-5, atol: 1e-6, label: 'decode vs parallel' });
-    throwGpuErrors(gpu);
-    g.dispose();
-    full.g.dispose();
-    full.p.dispose();
+      params,
+      mixer: m,
+      x: randn(rng, B * spec.contextLength * spec.width),
+      forward: hyenaMixer,
+      step: hyenaStep,
+    });
+    expect(states).toEqual(['history', 'short_filter']);
+    params.dispose();
   });
 });
 
 describe('striped-hyena preset', () => {
-  it('trains on the GPU: the loss falls', async () => {
-    const r = await trainOnGpu('striped-hyena', 16, 1, SMALL_RUN);
-    expect(r.summary.stoppedEarly).toBeFalsy();
-    expectLossFalls(r.rows);
-  });
-
-  it('resolves with a trainable Hyena layer', () => {
-    const kinds = resolvePreset('striped-hyena', SMALL_RUN).spec.stack.flatMap((s) =>
-      s.blocks.map((b) => b.mixer.kind),
-    );
-    expect(kinds).toEqual(['hyena', 'attention']);
-  });
+  it('trains on the GPU: the loss falls', () => expectPresetTrains('striped-hyena'));
+  it('resolves with a trainable Hyena layer', () =>
+    expect(presetMixerKinds('striped-hyena')).toEqual(['hyena', 'attention']));
 });

@@ -2,20 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePreset } from '../presets';
 import { specParams } from '../spec-params';
-import { SMALL_RUN, expectLossFalls, trainOnGpu } from '../testing';
+import { SMALL_RUN, expectPresetTrains, presetMixerKinds } from '../testing';
 import { mambaInit } from './mamba';
 
-const overrides = SMALL_RUN;
-
 describe('hybrid presets with Mamba blocks', () => {
-  it.each(['jamba', 'samba'])('%s resolves as trainable', (name) => {
-    const kinds = resolvePreset(name, overrides).spec.stack.flatMap((s) => s.blocks.map((b) => b.mixer.kind));
-    expect(kinds).toContain('mamba');
-  });
+  it.each(['jamba', 'samba'])('%s resolves as trainable', (name) =>
+    expect(presetMixerKinds(name)).toContain('mamba'),
+  );
 });
 
 describe('mamba preset', () => {
-  const { spec } = resolvePreset('mamba', overrides);
+  const { spec } = resolvePreset('mamba', SMALL_RUN);
 
   it('initialises A_log, D and the dt bias as mamba_ssm', () => {
     const values = (suffix: string) => {
@@ -36,9 +33,5 @@ describe('mamba preset', () => {
     expect(mambaInit(D)).toEqual({ kind: 'const', value: 1 });
   });
 
-  it('trains on the GPU: the loss falls', async () => {
-    const r = await trainOnGpu('mamba', 16, 1, overrides);
-    expect(r.summary.stoppedEarly).toBeFalsy();
-    expectLossFalls(r.rows);
-  });
+  it('trains on the GPU: the loss falls', () => expectPresetTrains('mamba'));
 });

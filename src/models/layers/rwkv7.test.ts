@@ -3,26 +3,30 @@
 // v₀ shared between layers) reproduces the forward token by token, the init is RWKV-LM's in spirit, and
 // the rwkv7 preset trains.
 import { describe, expect, it } from 'vitest';
-import { Graph } from '../../autograd/graph';
-import * as op from '../../autograd/ops';
 import { Rng } from '../../data/rng';
 import type { Backend } from '../../kernels/backend';
 import { CpuBackend } from '../../kernels/cpu-backend';
-import { backends, checkGradient, expectClose, randn, throwGpuErrors, toF32 } from '../../kernels/testing';
+import { backends, expectClose, randn, throwGpuErrors, toF32 } from '../../kernels/testing';
 import { Decoder } from '../decode';
-import { defineModelParams, modelForward } from '../model';
+import { defineModelParams } from '../model';
+import {
+  buildModelLoss,
+  expectFiniteDifferences,
+  expectGpuMatchesCpu,
+  type ModelCase,
+} from '../layer-testing';
 import { ParamStore } from '../params';
 import { resolvePreset } from '../presets';
-import { specLayers, type ModelSpec } from '../spec';
+import { specLayers } from '../spec';
 import { specParams } from '../spec-params';
 import { resolveSpec } from '../spec-validate';
-import { SMALL_RUN, expectLossFalls, trainOnGpu } from '../testing';
+import { SMALL_RUN, expectPresetTrains } from '../testing';
 import { rwkv7Init } from './rwkv7';
 
 const [B, T, V] = [2, 7, 11];
 
 /** Two blocks of heads of 4 (the second with the value residual), a third channel-mix after attention. */
-const SPEC: ModelSpec = resolveSpec({
+const SPEC = resolveSpec({
   width: 8,
   vocab: V,
   contextLength: T,
@@ -61,73 +65,19 @@ function lively(backend: Backend, seed: number): ParamStore {
   return params;
 }
 
-function buildModel(backend: Backend, params: ParamStore) {
-  const g = new Graph(backend);
-  params.params.forEach((p) => g.trainable(p.tensor));
-  const [tokens, targets] = [g.tensor([B * T], 'tokens', 'i32'), g.tensor([B * T], 'targets', 'i32')];
-  const rng = new Rng(9);
-  backend.write(
-    tokens,
-    Int32Array.from({ length: B * T }, () => rng.int(V)),
-  );
-  backend.write(
-    targets,
-    Int32Array.from({ length: B * T }, () => rng.int(V)),
-  );
-  const logits = modelForward(g, params, SPEC, tokens, B, T);
-  const { loss } = op.crossEntropy(g, logits, targets, B * T, V);
-  g.backward();
-  return { g, loss, logits, tokens };
-}
+const MODEL: ModelCase = { spec: SPEC, B, T, params: lively };
 
 describe('rwkv7 layers in a model', () => {
-  it('give the same loss and gradients on the GPU and the CPU reference', async () => {
-    const { gpu, cpu } = await backends();
-    const [pa, pb] = [gpu, cpu].map((b) => lively(b, 3));
-    const a = buildModel(gpu, pa);
-    const b = buildModel(cpu, pb);
-    gpu.run([...a.g.forwardOps, ...a.g.backwardOps]);
-    cpu.run([...b.g.forwardOps, ...b.g.backwardOps]);
-    const lossGpu = await gpu.read(a.loss);
-    throwGpuErrors(gpu);
-    expectClose([lossGpu[0]], [b.loss.f32[0]], { rtol: 1e-4, label: 'loss' });
-    for (let i = 0; i < pa.params.length; i++) {
-      const gradGpu = await gpu.read(a.g.grad(pa.params[i].tensor)!);
-      const gradCpu = b.g.grad(pb.params[i].tensor)!.f32;
-      expect(Math.max(...gradCpu.map(Math.abs)), pa.params[i].name).toBeGreaterThan(0);
-      expectClose(gradGpu, gradCpu, { rtol: 1e-4, atol: 1e-6, label: `grad ${pa.params[i].name}` });
-    }
-    a.g.dispose();
-    pa.dispose();
-  });
+  it('give the same loss and gradients on the GPU and the CPU reference', () =>
+    expectGpuMatchesCpu(MODEL, { nonzeroGrads: true }));
 
-  it('have CPU gradients that match finite differences of the loss', async () => {
-    const { cpu } = await backends();
-    const params = lively(cpu, 4);
-    const m = buildModel(cpu, params);
-    cpu.run([...m.g.forwardOps, ...m.g.backwardOps]);
-    const lossAt = () => {
-      cpu.run(m.g.forwardOps);
-      return m.loss.f32[0];
-    };
-    const rng = new Rng(5);
-    for (const p of params.params) {
-      const grad = m.g.grad(p.tensor)!.f32.slice();
-      checkGradient(lossAt, p.tensor.f32, grad, {
-        eps: 2e-3,
-        rtol: 5e-2,
-        atol: 3e-4,
-        probes: 3,
-        rng,
-        label: p.name,
-      });
-    }
-  });
+  it('have CPU gradients that match finite differences of the loss', () =>
+    expectFiniteDifferences(MODEL, { seed: 4, probes: 3 }));
 
   it('decode token by token reproduces the forward (mixer and channel steps, v₀ across layers)', async () => {
     const { gpu } = await backends();
     const params = lively(gpu, 6);
-    const m = buildModel(gpu, params);
+    const m = buildModelLoss(gpu, MODEL, params);
     gpu.run(m.g.forwardOps);
     const want = toF32(await gpu.read(m.logits));
     const ids = toF32(await gpu.read(m.tokens));
@@ -182,8 +132,6 @@ describe('rwkv7 init', () => {
 describe('rwkv7 preset', () => {
   it('trains on the GPU: the loss falls', async () => {
     expect(resolvePreset('rwkv7', SMALL_RUN).spec.embedNorm).toBe(true);
-    const r = await trainOnGpu('rwkv7', 16, 1, SMALL_RUN);
-    expect(r.summary.stoppedEarly).toBeFalsy();
-    expectLossFalls(r.rows);
+    await expectPresetTrains('rwkv7');
   });
 });
