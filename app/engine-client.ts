@@ -39,16 +39,18 @@ export class EngineClient {
    */
   train(): void {
     const s = useStore.getState();
-    if (s.status === 'starting' || s.status === 'training' || s.status === 'stopping') return;
+    if (['starting', 'training', 'paused', 'stopping'].includes(s.status)) return;
     if (trainBlockReason(s)) return;
     this.cancelFlush();
     s.resetMetrics();
     s.runStarted(s.steps);
-    writeUrlState(s.preset, s.steps, s.seed);
+    writeUrlState(s.preset, s.steps, s.seed, s.task);
     const model: readonly string[] = MODEL_OVERRIDE_KEYS;
     const kept = Object.entries(s.overrides).filter(([k]) => !model.includes(k));
     const overrides = kept.length > 0 ? Object.fromEntries(kept) : undefined;
     const text = s.text ?? undefined;
+    // A task's options are its defaults in the playground (the CLI sets them with --set).
+    const task = s.task ? { name: s.task, options: {} } : undefined;
     const spec = s.analysis.input;
     const runId = s.beginRun();
     this.send({
@@ -60,6 +62,7 @@ export class EngineClient {
       text,
       spec,
       runId,
+      task,
     });
   }
 
@@ -70,9 +73,24 @@ export class EngineClient {
     this.send(message);
   }
 
+  /** Pauses a training run after its current step; Resume continues it as if never paused. */
+  pause(): void {
+    const s = useStore.getState();
+    if (s.status !== 'training') return;
+    s.runPaused();
+    this.send({ type: 'pause' });
+  }
+
+  resume(): void {
+    const s = useStore.getState();
+    if (s.status !== 'paused') return;
+    s.runResumed();
+    this.send({ type: 'resume' });
+  }
+
   stop(): void {
     const s = useStore.getState();
-    if (s.status !== 'starting' && s.status !== 'training') return;
+    if (s.status !== 'starting' && s.status !== 'training' && s.status !== 'paused') return;
     s.runStopping();
     this.send({ type: 'stop' });
   }
@@ -132,6 +150,8 @@ export class EngineClient {
     const store = useStore.getState();
     store.runTraining();
     store.appendRows(rows);
+    const accuracy = rows.findLast((r) => r.accuracy !== undefined)?.accuracy;
+    if (accuracy !== undefined) store.setAccuracy(accuracy);
   }
 
   private cancelFlush(): void {

@@ -1,6 +1,7 @@
 // Drives the real app in Chromium with WebGPU: the adapter badge names the adapter, a tiny run of the
 // default Transformer trains in the Worker, the loss falls, the chart draws, a sample appears, the
-// main thread stays responsive (no long task over 100 ms while training), and Stop ends a run early.
+// main thread stays responsive (no long task over 100 ms while training), Pause holds a run and Resume
+// finishes it, Stop ends a run early, and a synthetic task (MQAR) trains from the data picker.
 // One page for all steps: the second run reuses the compiled pipelines, which on SwiftShader saves
 // most of the startup time.
 import { expect, test, type Page } from '@playwright/test';
@@ -154,6 +155,39 @@ test('trains a tiny Transformer in the worker: badge, loss, chart, sample, Stop'
     expect(during.filter((t) => t.duration > 100)).toEqual([]);
   });
 
+  await test.step('Pause holds a run still; Resume finishes it', async () => {
+    const steps = 30;
+    const progress = page.getByTestId('progress');
+    const insideRun = () =>
+      page
+        .getByTestId('inside-views')
+        .getAttribute('data-run', { timeout: 500 })
+        .catch(() => null);
+    const inspectedBefore = await insideRun();
+    await page.getByTestId('steps-input').fill(String(steps));
+    await page.getByTestId('train-button').click();
+    await expect(progress).toHaveAttribute('data-step', /^[2-9]|^[1-9]\d/, { timeout: 60_000 });
+    await page.getByTestId('pause-button').click();
+    await expect(panel).toHaveAttribute('data-status', 'paused');
+    await expect(progress).toContainText('Paused at step');
+    await expect(page.getByTestId('pause-button')).toHaveText('Resume');
+    // The step in flight when Pause was pressed may still report; after that nothing moves.
+    await page.waitForTimeout(1000);
+    const held = Number(await progress.getAttribute('data-step'));
+    const eta = await page.getByTestId('eta').textContent();
+    await page.waitForTimeout(1000);
+    expect(Number(await progress.getAttribute('data-step'))).toBe(held);
+    expect(await page.getByTestId('eta').textContent()).toBe(eta);
+    expect(held).toBeLessThan(steps);
+    await page.getByTestId('pause-button').click();
+    await expect(panel).toHaveAttribute('data-status', /training|done/);
+    await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+    await expect(progress).toHaveAttribute('data-step', String(steps));
+    await expect(page.getByTestId('run-summary')).toContainText(`Done. ${steps} steps`);
+    // The inside views inspect each finished run at once; the worker refuses a run meanwhile.
+    await expect.poll(insideRun, { timeout: 60_000 }).not.toBe(inspectedBefore);
+  });
+
   await test.step('Stop ends a longer run early and says so', async () => {
     await page.getByTestId('steps-input').fill('500');
     await page.getByTestId('train-button').click();
@@ -197,4 +231,26 @@ test('trains a tiny Transformer in the worker: badge, loss, chart, sample, Stop'
   });
 
   expect(consoleErrors).toEqual([]);
+});
+
+test('trains 3 steps on the MQAR task from the data picker and shows its accuracy', async ({ page }) => {
+  await page.goto(query({ ...TINY, steps: 3 }));
+  const panel = page.getByTestId('train-panel');
+  await page.getByTestId('data-task-mqar').click();
+  await expect(page.getByTestId('data-task-mqar')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('data-note')).toContainText('associative recall');
+  await expect(panel).toContainText('mqar task · tokens');
+  expect(new URL(page.url()).searchParams.get('task')).toBe('mqar');
+  await page.getByTestId('train-button').click();
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  await expect(page.getByTestId('run-summary')).toContainText('3 steps');
+  const accuracy = Number(await page.getByTestId('stat-accuracy').getAttribute('data-value'));
+  console.log(`MQAR accuracy after 3 steps: ${accuracy}`);
+  expect(accuracy).toBeGreaterThanOrEqual(0);
+  expect(accuracy).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('stat-accuracy')).toContainText('%');
+  // The choice survives a reload through the address bar.
+  await page.reload();
+  await expect(page.getByTestId('data-task-mqar')).toHaveAttribute('aria-pressed', 'true');
 });

@@ -22,6 +22,8 @@ export interface TrainRequest {
   spec?: SpecInput;
   /** The UI's name for the run: the worker keeps the trained model under it (for perplexity). */
   runId?: string;
+  /** A synthetic task (src/data/tasks) to train on instead of text; its options over its defaults. */
+  task?: { name: string; options: Record<string, number> };
 }
 
 /** Memory and throughput against T of a spec (MEASURE.md curves 1, 2), streamed as 'curve' messages. */
@@ -63,6 +65,8 @@ export interface InspectRequest {
 export type ToWorker =
   | TrainRequest
   | { type: 'stop' }
+  | { type: 'pause' }
+  | { type: 'resume' }
   | CurvesRequest
   | { type: 'cancel-curves'; id: number }
   | PerplexityRequest
@@ -75,6 +79,8 @@ export interface LogRow {
   tokensPerSec: number;
   elapsedMs: number;
   lr: number;
+  /** A task run's held-out answer accuracy at the training length, on evaluation steps. */
+  accuracy?: number;
 }
 
 export interface TrainSummary {

@@ -5,7 +5,10 @@ import type { Backend } from './kernels/backend';
 import { CpuBackend } from './kernels/cpu-backend';
 import { GpuBackend } from './kernels/gpu-backend';
 import { adapterLabel, openGpu } from './gpu/device';
-import { train as trainKeeping } from './models/train';
+import { train as trainKeeping, type TrainEvents } from './models/train';
+import { trainTask } from './models/task-train';
+import { taskDef } from './data/tasks';
+import { taskOptions } from './data/tasks/task';
 import { Measurer } from './worker-curves';
 import { Inspector } from './measure/inspect-worker';
 import { resolvePreset } from './models/presets';
@@ -148,20 +151,38 @@ function loadCorpus(): Promise<{ train: string; val: string }> {
   return corpus;
 }
 
-/** Refuses, before anything is allocated, a model whose training step the backend cannot hold. */
-function refuseIfTooLarge(req: TrainRequest, text: string): void {
-  const vocab = new CharTokenizer(text).vocabSize;
-  const { spec, train } = resolvePreset(req.preset, req.overrides, vocab, req.spec);
+/**
+ * Refuses, before anything is allocated, a model whose training step the backend cannot hold.
+ * `overrides` are the preset settings the run applies (a task adds its training length).
+ */
+function refuseIfTooLarge(req: TrainRequest, vocab: number, overrides = req.overrides): void {
+  const { spec, train } = resolvePreset(req.preset, overrides, vocab, req.spec);
   const fit = checkFit(spec, train.batchSize, limits);
   if (!fit.ok) throw new Error(fit.message);
 }
 
 let running = false;
 let stopRequested = false;
+/** While paused: the promise the training loop waits on, and what resolves it ('resume' or 'stop'). */
+let pauseGate: { promise: Promise<void>; resume: () => void } | undefined;
+
+function pause(): void {
+  if (!running || pauseGate) return;
+  let resume = () => {};
+  const promise = new Promise<void>((resolve) => (resume = resolve));
+  pauseGate = { promise, resume };
+}
+
+function resume(): void {
+  pauseGate?.resume();
+  pauseGate = undefined;
+}
 const measurer = new Measurer(post, () => running);
 const inspector = new Inspector(post, () => running || measurer.busy);
 
 async function train(req: TrainRequest): Promise<void> {
+  // An inspection of the last run takes a second or so: wait for it rather than refuse the run.
+  if (!running && !measurer.busy) await inspector.idle();
   if (running || measurer.busy || inspector.busy) {
     post({
       type: 'error',
@@ -173,17 +194,24 @@ async function train(req: TrainRequest): Promise<void> {
   }
   running = true;
   stopRequested = false;
+  pauseGate = undefined;
+  const events: TrainEvents = {
+    onLog: (row) => post({ type: 'log', row }),
+    onSample: (step, text) => post({ type: 'sample', step, text }),
+    shouldStop: () => stopRequested,
+    paused: () => pauseGate?.promise,
+  };
   try {
+    if (req.task) {
+      await trainOnTask(req, req.task, events);
+      return;
+    }
     const data = req.text ? splitText(req.text.content, `"${req.text.name}"`) : await loadCorpus();
     const backend = await backendReady;
-    refuseIfTooLarge(req, data.train);
+    refuseIfTooLarge(req, new CharTokenizer(data.train).vocabSize);
     measurer.release();
     inspector.release();
-    const { summary, ...model } = await trainKeeping(backend, req, data, {
-      onLog: (row) => post({ type: 'log', row }),
-      onSample: (step, text) => post({ type: 'sample', step, text }),
-      shouldStop: () => stopRequested,
-    });
+    const { summary, ...model } = await trainKeeping(backend, req, data, events);
     measurer.hold(req.runId, model, data.val);
     inspector.hold(req.runId, model);
     post({ type: 'done', summary });
@@ -191,7 +219,25 @@ async function train(req: TrainRequest): Promise<void> {
     post({ type: 'error', message: messageOf(err) });
   } finally {
     running = false;
+    pauseGate = undefined;
   }
+}
+
+/**
+ * A run on a synthetic task: the task makes its own batches at its training length, and the log rows
+ * carry the held-out accuracy. No text model is kept (perplexity and inside views need one).
+ */
+async function trainOnTask(req: TrainRequest, task: NonNullable<TrainRequest['task']>, events: TrainEvents) {
+  const def = taskDef(task.name);
+  const vocab = def.make(taskOptions(def, task.options)).vocab;
+  const backend = await backendReady;
+  refuseIfTooLarge(req, vocab, { contextLength: def.trainLength, ...req.overrides });
+  measurer.release();
+  inspector.release();
+  const overrides = { ...req.overrides, ...task.options };
+  const { summary, params } = await trainTask(backend, { ...req, overrides, task: task.name }, events);
+  params.dispose();
+  post({ type: 'done', summary });
 }
 
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
@@ -202,6 +248,13 @@ scope.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     case 'stop':
       stopRequested = true;
+      resume(); // a paused loop wakes up to see the stop
+      break;
+    case 'pause':
+      pause();
+      break;
+    case 'resume':
+      resume();
       break;
     case 'curves':
       void backendReady.then((backend) => measurer.curves(backend, msg));

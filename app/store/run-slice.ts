@@ -5,7 +5,7 @@ import type { PresetInfo, TrainSummary } from '../../src/protocol';
 import type { StoreState } from './index';
 import { DEFAULT_PRESET, initialUrlState } from './url-state';
 
-export type RunStatus = 'idle' | 'starting' | 'training' | 'stopping' | 'done' | 'error';
+export type RunStatus = 'idle' | 'starting' | 'training' | 'paused' | 'stopping' | 'done' | 'error';
 
 export interface Sample {
   step: number;
@@ -23,10 +23,14 @@ export interface RunSlice {
   overrides: Record<string, number>;
   /** The user's own text file, when chosen instead of Moby-Dick. */
   text: { name: string; content: string } | null;
+  /** A synthetic task (src/data/tasks) chosen as the data instead of text (?task=…); null for text. */
+  task: string | null;
   status: RunStatus;
   /** Steps of the current (or last) run; the form may have changed since. */
   runSteps: number;
   summary: TrainSummary | null;
+  /** A task run's latest held-out accuracy (log rows carry it on evaluation steps); null otherwise. */
+  accuracy: number | null;
   error: string | null;
   sample: Sample | null;
   setPreset(preset: string): void;
@@ -34,10 +38,17 @@ export interface RunSlice {
   setPresets(presets: PresetInfo[]): void;
   setSteps(steps: number): void;
   setSeed(seed: number): void;
+  /** Chooses the text data (the user's file, or Moby-Dick for null); clears a chosen task. */
   setText(text: { name: string; content: string } | null): void;
+  /** Chooses a synthetic task as the data. */
+  setTask(task: string): void;
   runStarted(steps: number): void;
   runStopping(): void;
   runTraining(): void;
+  setAccuracy(accuracy: number): void;
+  /** Paused between steps: nothing is lost, and the ETA holds still until the run resumes. */
+  runPaused(): void;
+  runResumed(): void;
   runDone(summary: TrainSummary): void;
   runFailed(message: string): void;
   setSample(sample: Sample): void;
@@ -50,9 +61,11 @@ export const createRunSlice: StateCreator<StoreState, [], [], RunSlice> = (set, 
   seed: initialUrlState.seed,
   overrides: initialUrlState.overrides,
   text: null,
+  task: initialUrlState.task,
   status: 'idle',
   runSteps: initialUrlState.steps,
   summary: null,
+  accuracy: null,
   error: null,
   sample: null,
   setPreset: (preset) => set({ preset }),
@@ -62,11 +75,20 @@ export const createRunSlice: StateCreator<StoreState, [], [], RunSlice> = (set, 
   },
   setSteps: (steps) => set({ steps }),
   setSeed: (seed) => set({ seed }),
-  setText: (text) => set({ text }),
-  runStarted: (runSteps) => set({ status: 'starting', runSteps, summary: null, error: null, sample: null }),
+  setText: (text) => set({ text, task: null }),
+  setTask: (task) => set({ task, text: null }),
+  runStarted: (runSteps) =>
+    set({ status: 'starting', runSteps, summary: null, accuracy: null, error: null, sample: null }),
   runStopping: () => set({ status: 'stopping' }),
   runTraining: () => {
     if (get().status === 'starting') set({ status: 'training' });
+  },
+  setAccuracy: (accuracy) => set({ accuracy }),
+  runPaused: () => {
+    if (get().status === 'training') set({ status: 'paused' });
+  },
+  runResumed: () => {
+    if (get().status === 'paused') set({ status: 'training' });
   },
   runDone: (summary) => set({ status: 'done', summary }),
   runFailed: (error) => {

@@ -7,6 +7,7 @@ import { NORM_KINDS, type NormKind } from '../../src/models/spec';
 import { PRESET_VOCAB, SPEC_PRESETS } from '../../src/models/spec-presets';
 import { withOverrides } from '../../src/models/overrides';
 import { decodeStack, encodeStack } from '../stack/stack-codec';
+import { TASKS } from '../../src/data/tasks';
 export const OVERRIDE_KEYS = [
   'batchSize',
   'contextLength',
@@ -34,6 +35,8 @@ export interface UrlState {
   steps: number;
   seed: number;
   overrides: Record<string, number>;
+  /** ?task=mqar: a synthetic task as the training data (its name; the worker checks it). */
+  task: string | null;
 }
 
 function num(params: URLSearchParams, key: string): number | undefined {
@@ -53,12 +56,14 @@ export function parseUrlState(search: string): UrlState {
   const steps = num(params, 'steps');
   const seed = num(params, 'seed');
   const preset = params.get('preset')?.trim().toLowerCase() ?? '';
+  const task = params.get('task')?.trim().toLowerCase() ?? '';
   return {
     // Only the shape is checked here; an unknown name falls back once the worker lists its presets.
     preset: /^[a-z0-9][a-z0-9-]{0,40}$/.test(preset) ? preset : DEFAULT_PRESET,
     steps: steps !== undefined && steps >= 1 ? Math.floor(steps) : DEFAULT_STEPS,
     seed: seed !== undefined ? Math.floor(seed) : DEFAULT_SEED,
     overrides,
+    task: Object.hasOwn(TASKS, task) ? task : null,
   };
 }
 
@@ -69,12 +74,21 @@ export function writeUrlPreset(preset: string): void {
   window.history.replaceState(null, '', url);
 }
 
-/** Writes the preset, steps and seed back to the address bar without a navigation. */
-export function writeUrlState(preset: string, steps: number, seed: number): void {
+/** Writes the preset, steps, seed and task (none: text data) back to the address bar without a navigation. */
+export function writeUrlState(preset: string, steps: number, seed: number, task: string | null = null): void {
   const url = new URL(window.location.href);
   url.searchParams.set('preset', preset);
   url.searchParams.set('steps', String(steps));
   url.searchParams.set('seed', String(seed));
+  window.history.replaceState(null, '', url);
+  writeUrlTask(task);
+}
+
+/** Writes the chosen task (?task=…) to the address bar, or removes it for text data. */
+export function writeUrlTask(task: string | null): void {
+  const url = new URL(window.location.href);
+  if (task) url.searchParams.set('task', task);
+  else url.searchParams.delete('task');
   window.history.replaceState(null, '', url);
 }
 
@@ -164,5 +178,5 @@ export function writeUrlSpec(preset: string, spec: SpecInput): void {
 
 export const initialUrlState: UrlState =
   typeof window === 'undefined'
-    ? { preset: DEFAULT_PRESET, steps: DEFAULT_STEPS, seed: DEFAULT_SEED, overrides: {} }
+    ? { preset: DEFAULT_PRESET, steps: DEFAULT_STEPS, seed: DEFAULT_SEED, overrides: {}, task: null }
     : parseUrlState(window.location.search);

@@ -18,7 +18,8 @@ const messageOf = (err: unknown): string => (err instanceof Error ? err.message 
 
 export class Inspector {
   private held: { runId: string; model: Omit<TrainedModel, 'summary'> } | null = null;
-  private inspecting = false;
+  /** The inspection in progress (a second or so), if any. */
+  private inspecting: Promise<void> | null = null;
 
   constructor(
     private readonly post: (message: FromWorker) => void,
@@ -27,7 +28,12 @@ export class Inspector {
   ) {}
 
   get busy(): boolean {
-    return this.inspecting;
+    return this.inspecting !== null;
+  }
+
+  /** Resolves when no inspection is running (training waits for one rather than being refused). */
+  async idle(): Promise<void> {
+    while (this.inspecting) await this.inspecting;
   }
 
   /** Remembers the model the Measurer now keeps (it frees the parameters; this only reads them). */
@@ -52,7 +58,8 @@ export class Inspector {
       return reply({
         error: 'The device is busy (a training run or a measurement): try again when it ends.',
       });
-    this.inspecting = true;
+    let done = () => {};
+    this.inspecting = new Promise<void>((resolve) => (done = resolve));
     try {
       const { params, preset, tokenizer } = held.model;
       const maxTokens = Math.min(INSPECT_MAX_TOKENS, preset.spec.contextLength);
@@ -63,7 +70,8 @@ export class Inspector {
     } catch (err) {
       reply({ error: messageOf(err) });
     } finally {
-      this.inspecting = false;
+      this.inspecting = null;
+      done();
     }
   }
 }

@@ -14,7 +14,7 @@ import { resolvePreset, type Preset } from './presets';
 import { ForwardPass, Trainer } from './trainer';
 import { loopSummary, trainLoop, type TrainEvents } from './train';
 
-export interface TaskTrainRequest extends Omit<TrainRequest, 'text'> {
+export interface TaskTrainRequest extends Omit<TrainRequest, 'text' | 'task'> {
   /** A task of src/data/tasks. Its options may be set among `overrides` (e.g. pairs=8). */
   task: string;
   /** Sequence lengths to report accuracy at; the task's defaults when absent. */

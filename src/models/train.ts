@@ -17,6 +17,12 @@ export interface TrainEvents {
   onLog(row: LogRow): void;
   onSample(step: number, text: string): void;
   shouldStop(): boolean;
+  /**
+   * While the run is paused, a promise that resolves on resume (or stop); undefined otherwise. Polled
+   * between steps: a pause touches no weights, optimizer state or data stream, so the resumed run
+   * continues exactly as an unpaused one would, and the paused time is left out of every timing.
+   */
+  paused?(): Promise<void> | undefined;
 }
 
 export interface TrainedModel {
@@ -129,7 +135,7 @@ export async function trainLoop(trainer: Trainer, steps: number, src: LoopSource
   const { events } = src;
   const tokensPerStep = trainer.tokensPerStep;
   const schedule = { lr: c.lr, warmup: c.warmup, steps, minRatio: c.minLrRatio };
-  const start = now();
+  let start = now();
   let intervalStart = start;
   /** Time spent in training steps only (evaluation and sampling excluded). */
   let trainMs = 0;
@@ -139,6 +145,16 @@ export async function trainLoop(trainer: Trainer, steps: number, src: LoopSource
   let stoppedEarly: string | undefined;
   let step = 0;
   for (; step < steps; step++) {
+    const pause = events.paused?.();
+    if (pause) {
+      // Let the steps already submitted finish, so the pause begins after the current step.
+      await backend.sync();
+      const pausedAt = now();
+      await pause;
+      const away = now() - pausedAt;
+      start += away;
+      intervalStart += away;
+    }
     if (events.shouldStop()) {
       stoppedEarly = `stopped by the user at step ${step}`;
       break;

@@ -1,12 +1,18 @@
-// Choose the training text: Moby-Dick (bundled) or the user's own text file, split 90/10.
+// Choose the training data: Moby-Dick (bundled), the user's own text file (split 90/10), or a
+// synthetic task (src/data/tasks), whose batches the worker generates and whose accuracy it reports.
 import { useState } from 'react';
+import { TASKS } from '../../../src/data/tasks';
 import { useStore } from '../../store';
+import { writeUrlTask } from '../../store/url-state';
 
 const MIN_CHARS = 2000;
 
 export function DataPicker({ disabled }: { disabled: boolean }) {
   const text = useStore((s) => s.text);
   const setText = useStore((s) => s.setText);
+  const task = useStore((s) => s.task);
+  const setTask = useStore((s) => s.setTask);
+  const chosenTask = task ? TASKS[task] : undefined;
   const [problem, setProblem] = useState<string | null>(null);
 
   const onFile = async (file: File | undefined) => {
@@ -18,6 +24,12 @@ export function DataPicker({ disabled }: { disabled: boolean }) {
     }
     setProblem(null);
     setText({ name: file.name, content });
+    writeUrlTask(null);
+  };
+  const chooseTask = (name: string) => {
+    setProblem(null);
+    setTask(name);
+    writeUrlTask(name);
   };
 
   return (
@@ -26,10 +38,13 @@ export function DataPicker({ disabled }: { disabled: boolean }) {
       <div className="data-options">
         <button
           type="button"
-          className={`chip${text ? '' : ' chip-on'}`}
-          aria-pressed={!text}
+          className={`chip${text || task ? '' : ' chip-on'}`}
+          aria-pressed={!text && !task}
           disabled={disabled}
-          onClick={() => setText(null)}
+          onClick={() => {
+            setText(null);
+            writeUrlTask(null);
+          }}
         >
           Moby-Dick
         </button>
@@ -43,7 +58,27 @@ export function DataPicker({ disabled }: { disabled: boolean }) {
           />
           {text ? text.name : 'Your text file…'}
         </label>
+        {Object.values(TASKS).map((def) => (
+          <button
+            key={def.name}
+            type="button"
+            className={`chip${task === def.name ? ' chip-on' : ''}`}
+            aria-pressed={task === def.name}
+            disabled={disabled}
+            title={def.description}
+            data-testid={`data-task-${def.name}`}
+            onClick={() => chooseTask(def.name)}
+          >
+            {def.name}
+          </button>
+        ))}
       </div>
+      {chosenTask && (
+        <p className="data-note" data-testid="data-note">
+          Synthetic task: {chosenTask.description} · trains at length {chosenTask.trainLength}, scored by
+          answer accuracy
+        </p>
+      )}
       {text && (
         <p className="data-note" data-testid="data-note">
           {text.content.length.toLocaleString()} characters · first 90% trains, last 10% validates

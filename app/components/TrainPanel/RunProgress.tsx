@@ -1,5 +1,5 @@
-// Progress of the current run: a bar with step count and ETA, then loss, validation loss and
-// throughput. Re-renders only when a batch of log rows arrives.
+// Progress of the current run: a bar with step count and ETA (held still while paused), then loss,
+// validation loss, a task's accuracy and throughput. Re-renders only when a batch of log rows arrives.
 import { useStore } from '../../store';
 import { formatDuration, formatLoss, formatRate } from './format';
 
@@ -13,28 +13,33 @@ export function RunProgress() {
   );
   const total = useStore((s) => s.runSteps);
   const status = useStore((s) => s.status);
+  const accuracy = useStore((s) => s.accuracy);
 
   const step = latest?.step ?? 0;
   const fraction = total > 0 ? Math.min(1, step / total) : 0;
   const msPerStep = latest && latest.step > 0 ? latest.elapsedMs / latest.step : NaN;
-  const eta = status === 'training' ? (total - step) * msPerStep : NaN;
+  // Elapsed time leaves pauses out, so the ETA computed from it holds still while paused.
+  const timing = status === 'training' || status === 'paused';
+  const eta = timing ? (total - step) * msPerStep : NaN;
   const label =
     status === 'starting'
       ? 'Preparing: loading the corpus, compiling kernels…'
       : status === 'stopping'
         ? 'Stopping after the current step…'
-        : status === 'done' || status === 'error'
-          ? `Finished at step ${step}`
-          : status === 'idle'
-            ? 'Ready'
-            : `Step ${step} of ${total}`;
+        : status === 'paused'
+          ? `Paused at step ${step} of ${total}`
+          : status === 'done' || status === 'error'
+            ? `Finished at step ${step}`
+            : status === 'idle'
+              ? 'Ready'
+              : `Step ${step} of ${total}`;
 
   return (
     <div className="progress" data-testid="progress" data-step={step} data-total={total}>
       <div className="progress-labels">
         <span className="progress-label">{label}</span>
         <span className="progress-eta num" data-testid="eta">
-          {Number.isFinite(eta) ? `ETA ${formatDuration(eta)}` : status === 'training' ? 'ETA —' : ''}
+          {Number.isFinite(eta) ? `ETA ${formatDuration(eta)}` : timing ? 'ETA —' : ''}
         </span>
       </div>
       <div
@@ -62,6 +67,14 @@ export function RunProgress() {
           raw={valLoss ?? undefined}
           tone="val"
         />
+        {accuracy !== null && (
+          <Stat
+            label="Accuracy"
+            testId="stat-accuracy"
+            value={`${(accuracy * 100).toFixed(1)}%`}
+            raw={accuracy}
+          />
+        )}
         <Stat
           label="Tokens/s"
           testId="stat-tokens"

@@ -1,4 +1,4 @@
-// The training panel: the preset, steps and seed, Train and Stop, then the run's progress and its
+// The training panel: the preset, data, steps and seed, Train, Pause/Resume and Stop, then the run's progress and its
 // outcome (summary or error). Numbers that change at training rate live in RunProgress.
 import { getEngine } from '../../engine-client';
 import { useStore } from '../../store';
@@ -18,11 +18,12 @@ export function TrainPanel() {
   const setSeed = useStore((s) => s.setSeed);
   const overrides = useStore((s) => s.overrides);
   const ready = useStore((s) => s.backend === 'webgpu' || s.backend === 'cpu');
-  const dataName = useStore((s) => s.text?.name ?? 'Moby-Dick');
+  const dataName = useStore((s) => (s.task ? `${s.task} task` : (s.text?.name ?? 'Moby-Dick')));
+  const dataUnit = useStore((s) => (s.task ? 'tokens' : 'characters'));
   // The edited stack: invalid settings, layers not trainable yet, or too large for the device.
   const blocked = useStore(trainBlockReason);
 
-  const busy = status === 'starting' || status === 'training' || status === 'stopping';
+  const busy = status === 'starting' || status === 'training' || status === 'paused' || status === 'stopping';
   const overrideText = Object.entries(overrides)
     .map(([k, v]) => `${k}=${v}`)
     .join(' · ');
@@ -38,7 +39,9 @@ export function TrainPanel() {
         <h2 className="card-title" id="train-title">
           Train
         </h2>
-        <span className="card-sub">{dataName} · characters</span>
+        <span className="card-sub">
+          {dataName} · {dataUnit}
+        </span>
       </div>
 
       <PresetPicker disabled={busy} />
@@ -93,8 +96,18 @@ export function TrainPanel() {
           <button
             type="button"
             className="btn"
+            data-testid="pause-button"
+            disabled={status !== 'training' && status !== 'paused'}
+            aria-pressed={status === 'paused'}
+            onClick={() => (status === 'paused' ? getEngine().resume() : getEngine().pause())}
+          >
+            {status === 'paused' ? 'Resume' : 'Pause'}
+          </button>
+          <button
+            type="button"
+            className="btn"
             data-testid="stop-button"
-            disabled={status !== 'starting' && status !== 'training'}
+            disabled={status !== 'starting' && status !== 'training' && status !== 'paused'}
             onClick={() => getEngine().stop()}
           >
             {status === 'stopping' ? 'Stopping…' : 'Stop'}
