@@ -1,47 +1,60 @@
-// `cli profile`: where a training step's time goes. Times each op of the step alone (warmed up,
-// median of runs, synced), groups by kernel, and compares the sum with the whole one-submit step.
+// `cli profile`: where the time of a training step, a prefill or one decode step goes. Times each op
+// alone (warmed up, median of runs, synced), groups by kernel, and compares the sum with the whole
+// run as one submit; the gap is the fixed cost of the ops beyond their own work.
 import { nodeGpu } from '../gpu/node-gpu';
 import { GpuBackend } from '../kernels/gpu-backend';
 import type { Op } from '../kernels/backend';
 import { Rng } from '../data/rng';
-import { BatchSampler } from '../data/batches';
 import { resolvePreset } from '../models/presets';
-import { Trainer } from '../models/trainer';
 import { PRESET_VOCAB } from '../models/spec-presets';
+import { phaseWork, PHASES, type Phase } from '../measure/phase-work';
+import { median } from '../measure/timing';
 import { intFlag, parseFlags } from './args';
 
-async function median(runs: number, fn: () => Promise<void>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
-}
-
 export async function profileCommand(args: string[]): Promise<void> {
-  const flags = parseFlags(args, { preset: 'value', runs: 'value', json: 'flag' });
-  const backend = new GpuBackend(await nodeGpu());
+  const flags = parseFlags(args, {
+    preset: 'value',
+    phase: 'value',
+    context: 'value',
+    batch: 'value',
+    runs: 'value',
+    json: 'flag',
+  });
+  const phase = (typeof flags.phase === 'string' ? flags.phase : 'training') as Phase;
+  if (!PHASES.includes(phase))
+    throw new Error(`--phase takes one of ${PHASES.join(', ')} (got "${flags.phase}").`);
+  const B = intFlag(flags, 'batch', 0);
+  const overrides: Record<string, number> = {};
+  if (flags.context !== undefined) overrides.contextLength = intFlag(flags, 'context', 0);
+  if (B > 0) overrides.batchSize = B;
   const preset = resolvePreset(
     typeof flags.preset === 'string' ? flags.preset : 'transformer',
-    {},
+    overrides,
     PRESET_VOCAB,
   );
   const runs = intFlag(flags, 'runs', 5);
-  const trainer = new Trainer(backend, preset, 1);
-  const rng = new Rng(1);
-  const tokens = Int32Array.from({ length: 4096 }, () => rng.int(PRESET_VOCAB));
-  trainer.feed(new BatchSampler(tokens, preset.train.batchSize, preset.spec.contextLength, 1).next());
-  const timeOps = (ops: Op[]) =>
-    median(runs, async () => {
+  const backend = new GpuBackend(await nodeGpu());
+  const work = phaseWork(
+    backend,
+    preset,
+    phase,
+    B > 0 ? B : phase === 'training' ? preset.train.batchSize : 1,
+    new Rng(1),
+    1,
+  );
+  const timeOps = async (ops: readonly Op[]) => {
+    const times: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const t0 = performance.now();
       backend.run(ops);
       await backend.sync();
-    });
-  await timeOps(trainer.stepOps);
-  const step = await timeOps(trainer.stepOps);
+      if (i > 0) times.push(performance.now() - t0); // the first run warms up
+    }
+    return median(times);
+  };
+  const whole = await timeOps(work.ops);
   const byKernel = new Map<string, { ms: number; count: number }>();
-  for (const op of trainer.stepOps) {
+  for (const op of work.ops) {
     const ms = await timeOps([op]);
     const e = byKernel.get(op.name) ?? { ms: 0, count: 0 };
     byKernel.set(op.name, { ms: e.ms + ms, count: e.count + 1 });
@@ -50,15 +63,21 @@ export async function profileCommand(args: string[]): Promise<void> {
   const sum = rows.reduce((s, [, e]) => s + e.ms, 0);
   const result = {
     adapter: backend.gpu.adapter,
-    stepMs: step,
+    preset: preset.name,
+    phase,
+    context: preset.spec.contextLength,
+    ops: work.ops.length,
+    wholeMs: whole,
     sumOfOpsMs: sum,
-    tokensPerSec: (trainer.tokensPerStep * 1000) / step,
+    tokensPerSec: (work.tokens * 1000) / whole,
     kernels: rows.map(([name, e]) => ({ name, ops: e.count, ms: e.ms, share: e.ms / sum })),
   };
+  work.dispose();
   if (flags.json) console.log(JSON.stringify(result));
   else {
     console.log(
-      `one step (single submit): ${step.toFixed(1)} ms, ${result.tokensPerSec.toFixed(0)} tokens/s`,
+      `${phase} of ${preset.name} at T = ${result.context}: ${work.ops.length} ops, ${whole.toFixed(2)} ms as one submit ` +
+        `(${result.tokensPerSec.toFixed(0)} tokens/s); each op alone sums to ${sum.toFixed(2)} ms`,
     );
     for (const k of result.kernels) {
       console.log(
@@ -66,6 +85,4 @@ export async function profileCommand(args: string[]): Promise<void> {
       );
     }
   }
-  trainer.dispose();
-  trainer.params.dispose();
 }

@@ -5,14 +5,10 @@ import type { AdapterDescription } from '../gpu/device';
 import type { Backend, KernelDef, Op } from '../kernels/backend';
 import type { GpuBackend } from '../kernels/gpu-backend';
 import { sizeOf, type Data, type DType, type Tensor } from '../kernels/tensor';
-import { Graph } from '../autograd/graph';
 import { Rng } from '../data/rng';
-import { ParamStore } from '../models/params';
 import { resolvePreset, type Preset } from '../models/presets';
-import { defineModelParams, modelForward } from '../models/model';
-import { checkDecodable, Decoder } from '../models/decode';
+import { checkDecodable } from '../models/decode';
 import { specLayers, type ModelSpec, type SpecInput } from '../models/spec';
-import { Trainer } from '../models/trainer';
 import { modelCost, type TrainingBytes } from './cost-model';
 import {
   activationBytes,
@@ -22,7 +18,10 @@ import {
   sublayerTerms,
   type ActivationTerms,
 } from './cost-model-activations';
+import { phaseWork, PHASES, type Phase } from './phase-work';
 import { gpuContender, timeAlternating, type Sample } from './timing';
+
+export { PHASES, type Phase };
 
 export interface CurveOptions {
   preset: string;
@@ -43,9 +42,6 @@ export interface CurveOptions {
   /** What to measure per row; default all three. */
   measure?: readonly Phase[];
 }
-
-export type Phase = 'prefill' | 'decode' | 'training';
-export const PHASES: readonly Phase[] = ['prefill', 'decode', 'training'];
 
 /** What each memory figure counts, so that analytic and measured are compared like for like. */
 export const INCLUDES = {
@@ -212,71 +208,31 @@ export function scalingExponent(xs: readonly number[], ys: readonly number[]): n
   return sxx === 0 ? null : sxy / sxx;
 }
 
-function randomIds(rng: Rng, n: number, vocab: number): Int32Array {
-  return Int32Array.from({ length: n }, () => rng.int(vocab));
-}
-
-/** Times `submit` by the protocol (warm-up, median of runs); the pool peak so far includes the build. */
+/** Times `phase`'s work by the protocol (warm-up, median of runs); the pool peak so far includes the build. */
 async function measure(
+  arena: Arena,
   backend: GpuBackend,
-  tokens: number,
+  p: Preset,
+  phase: Phase,
+  B: number,
   runs: number,
-  submit: () => void,
-): Promise<Measured> {
-  const { device } = backend.gpu;
-  const [sample]: Sample[] = await timeAlternating([gpuContender('run', device, submit)], { runs });
-  return {
-    peakBytes: backend.memory().peakBytes,
-    medianMs: sample.median,
-    tokensPerSec: (tokens * 1000) / sample.median,
-  };
-}
-
-async function prefill(arena: Arena, backend: GpuBackend, p: Preset, B: number, runs: number, rng: Rng) {
-  const { spec } = p;
-  const T = spec.contextLength;
-  const params = new ParamStore(arena, rng);
-  const g = new Graph(arena);
+  rng: Rng,
+  seed: number,
+) {
+  const work = phaseWork(arena, p, phase, B, rng, seed);
   try {
-    defineModelParams(params, spec);
-    const tokens = g.tensor([B * T], 'tokens', 'i32');
-    arena.write(tokens, randomIds(rng, B * T, spec.vocab));
-    modelForward(g, params, spec, tokens, B, T);
-    return await measure(backend, B * T, runs, () => arena.run(g.forwardOps));
+    const [sample]: Sample[] = await timeAlternating(
+      [gpuContender('run', backend.gpu.device, () => arena.run(work.ops))],
+      { runs },
+    );
+    return {
+      peakBytes: backend.memory().peakBytes,
+      medianMs: sample.median,
+      tokensPerSec: (work.tokens * 1000) / sample.median,
+      stateBytes: work.stateBytes,
+    };
   } finally {
-    g.dispose();
-    params.dispose();
-  }
-}
-
-/** One decode step at position T − 1 (the states' contents do not change the work: INCLUDES.decodeTiming). */
-async function decode(arena: Arena, backend: GpuBackend, p: Preset, B: number, runs: number, rng: Rng) {
-  const { spec } = p;
-  const T = spec.contextLength;
-  const params = new ParamStore(arena, rng);
-  let dec: Decoder | undefined;
-  try {
-    defineModelParams(params, spec);
-    dec = new Decoder(arena, params, spec, { batch: B, capacity: T });
-    dec.step(randomIds(rng, B, spec.vocab), T - 1);
-    const ops = dec.graph.forwardOps;
-    return { ...(await measure(backend, B, runs, () => arena.run(ops))), stateBytes: dec.stateBytes().total };
-  } finally {
-    dec?.dispose();
-    params.dispose();
-  }
-}
-
-async function training(arena: Arena, backend: GpuBackend, p: Preset, runs: number, rng: Rng, seed: number) {
-  const trainer = new Trainer(arena, p, seed);
-  try {
-    const n = trainer.tokensPerStep;
-    trainer.feed({ inputs: randomIds(rng, n, p.spec.vocab), targets: randomIds(rng, n, p.spec.vocab) });
-    trainer.optimizer.prepare(0, p.train.lr);
-    return await measure(backend, n, runs, () => arena.run(trainer.stepOps));
-  } finally {
-    trainer.dispose();
-    trainer.params.dispose();
+    work.dispose();
   }
 }
 
@@ -323,13 +279,17 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
   device.pushErrorScope('out-of-memory');
   let failure: unknown;
   try {
-    const less = <M extends Measured>(m: M): M => ({ ...m, peakBytes: m.peakBytes - start });
-    backend.resetPeak();
-    if (phases.has('prefill')) row.prefill = less(await prefill(arena, backend, preset, B, runs, rng));
-    backend.resetPeak();
-    if (decodes) row.decode = less(await decode(arena, backend, preset, B, runs, rng));
-    backend.resetPeak();
-    if (phases.has('training')) row.training = less(await training(arena, backend, preset, runs, rng, seed));
+    const timed = async (phase: Phase) => {
+      backend.resetPeak();
+      const { stateBytes, ...m } = await measure(arena, backend, preset, phase, B, runs, rng, seed);
+      return { m: { ...m, peakBytes: m.peakBytes - start }, stateBytes: stateBytes ?? 0 };
+    };
+    if (phases.has('prefill')) row.prefill = (await timed('prefill')).m;
+    if (decodes) {
+      const { m, stateBytes } = await timed('decode');
+      row.decode = { ...m, stateBytes };
+    }
+    if (phases.has('training')) row.training = (await timed('training')).m;
   } catch (e) {
     arena.clear();
     failure = e;
