@@ -104,7 +104,6 @@ export class EngineClient {
     switch (msg.type) {
       case 'presets':
         store.setPresets(msg.presets);
-        store.setTrainableLayers(msg.trainable);
         break;
       case 'adapter':
         store.setEngine(msg.backend, msg.adapter, msg.warning);

@@ -106,20 +106,10 @@ export interface PresetInfo {
   description: string;
   /** The paper the stack comes from first, then any others it draws on. */
   papers: PresetPaper[];
-  /** Whether the engine can train it today. */
-  trainable: boolean;
-  /** Why it cannot train yet (the first untrainable layer), when it cannot. */
-  reason?: string;
-}
-
-/** The mixer and channel kinds the engine can train today (the others can be specified and costed). */
-export interface TrainableLayers {
-  mixers: string[];
-  channels: string[];
 }
 
 export type FromWorker =
-  | { type: 'presets'; presets: PresetInfo[]; trainable: TrainableLayers }
+  | { type: 'presets'; presets: PresetInfo[] }
   | {
       type: 'adapter';
       adapter: AdapterDescription | null;

@@ -13,14 +13,10 @@ import { Measurer } from './worker-curves';
 import { Inspector } from './measure/inspect-worker';
 import { resolvePreset } from './models/presets';
 import { SPEC_PRESETS } from './models/spec-presets';
-import { resolveSpec, SpecError } from './models/spec-validate';
 import { splitText } from './data/corpus';
 import { CharTokenizer } from './data/tokenizer';
 import { checkFit, memoryLimits, type MemoryLimits } from './measure/memory-fit';
-import { unsupportedLayers } from './models/model';
-import { CHANNEL_KINDS, MIXER_KINDS } from './models/spec-fields';
-import type { ChannelKind, MixerKind } from './models/spec';
-import type { FromWorker, PresetInfo, ToWorker, TrainableLayers, TrainRequest } from './protocol';
+import type { FromWorker, PresetInfo, ToWorker, TrainRequest } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker): void => scope.postMessage(message);
@@ -30,36 +26,17 @@ const NO_WEBGPU =
   'This browser exposes no WebGPU to workers, so training runs on the CPU reference backend: ' +
   'slow, tiny models only. Use Chrome or Edge 113+ (or Chromium with --enable-unsafe-webgpu).';
 
-/** The preset gallery: every preset, and for those the engine cannot train yet, why not. */
+/** The preset gallery: every preset with its paper. */
 function presetGallery(): PresetInfo[] {
-  return Object.values(SPEC_PRESETS).map(({ name, title, description, papers }) => {
-    const info: PresetInfo = { name, title, description, papers, trainable: true };
-    try {
-      resolvePreset(name);
-    } catch (err) {
-      info.trainable = false;
-      const first = err instanceof SpecError ? err.problems[0]?.message : undefined;
-      // "the mamba2 mixer can be specified … but not trained yet (trainable today: …)." → one short line
-      info.reason = first
-        ? first.replace(/\s*\(trainable today[^)]*\)/, '').replace(/^./, (c) => c.toUpperCase())
-        : messageOf(err);
-    }
-    return info;
-  });
+  return Object.values(SPEC_PRESETS).map(({ name, title, description, papers }) => ({
+    name,
+    title,
+    description,
+    papers,
+  }));
 }
 
-/** The layer kinds the engine trains today: each kind alone in a tiny stack, asked of the model. */
-function trainableLayers(): TrainableLayers {
-  const tiny = { width: 64, vocab: 8, contextLength: 8 };
-  const ok = (mixer: MixerKind, channel: ChannelKind | null) =>
-    unsupportedLayers(resolveSpec({ ...tiny, stack: [{ blocks: [{ mixer, channel }] }] })).length === 0;
-  return {
-    mixers: MIXER_KINDS.filter((k) => ok(k, null)),
-    channels: CHANNEL_KINDS.filter((k) => ok('attention', k)),
-  };
-}
-
-post({ type: 'presets', presets: presetGallery(), trainable: trainableLayers() });
+post({ type: 'presets', presets: presetGallery() });
 
 const deviceMemoryGb = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
 /** The CPU backend's largest typed array the engine allocates at once. */

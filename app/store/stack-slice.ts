@@ -1,10 +1,9 @@
 // Stack slice: the stack being edited, its undo/redo history, the selected block, and what the
 // editor shows about it (validation problems, costs), recomputed once per edit. Also what the engine
-// said it can train and hold, which decides whether Train is allowed.
+// said it can hold, which decides whether Train is allowed.
 import type { StateCreator } from 'zustand';
 import { checkFit, type Fit, type MemoryLimits } from '../../src/measure/memory-fit';
 import { TRAIN_DEFAULTS } from '../../src/models/overrides';
-import type { TrainableLayers } from '../../src/protocol';
 import { analyze, type Analysis } from '../stack/analysis';
 import { fromInput, toInput, type EditSpec } from '../stack/edit-spec';
 import type { StoreState } from './index';
@@ -23,7 +22,6 @@ export interface StackSlice {
   analysis: Analysis;
   /** Why the stack from the address bar could not be read, if it could not. */
   stackUrlProblem: string | null;
-  trainableLayers: TrainableLayers | null;
   memory: MemoryLimits | null;
   /** Whether a training step of the stack fits the backend; null until both are known. */
   fit: Fit | null;
@@ -34,7 +32,6 @@ export interface StackSlice {
   undo(): void;
   redo(): void;
   selectBlock(id: string | null): void;
-  setTrainableLayers(t: TrainableLayers): void;
   setMemory(m: MemoryLimits): void;
 }
 
@@ -69,7 +66,6 @@ export const createStackSlice: StateCreator<StoreState, [], [], StackSlice> = (s
     selectedBlock: initial.stack[0]?.blocks[0]?.id ?? null,
     analysis: analyze(initial, trainBatch({ overrides: initialUrlState.overrides })),
     stackUrlProblem: opened.problem,
-    trainableLayers: null,
     memory: null,
     fit: null,
     editStack: (fn, coalesce) => {
@@ -104,7 +100,6 @@ export const createStackSlice: StateCreator<StoreState, [], [], StackSlice> = (s
       commit(next, { past: [...s.past, s.stack], future: s.future.slice(1) });
     },
     selectBlock: (id) => set({ selectedBlock: id }),
-    setTrainableLayers: (trainableLayers) => set({ trainableLayers }),
     setMemory: (memory) => set({ memory, fit: fitOf(get().analysis, { ...get(), memory }) }),
   };
 };

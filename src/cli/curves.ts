@@ -57,7 +57,7 @@ export async function curvesCommand(args: string[]): Promise<void> {
         line.prefill && `${kib(a.prefillBytes)} / ${kib(line.prefill.peakBytes)}, ${rate(line.prefill)}`;
       const dec = line.decode
         ? `${kib(a.decodeStateBytes)} / ${kib(line.decode.stateBytes)}, ${kib(line.decode.peakBytes)}, ${rate(line.decode)}`
-        : `${kib(a.decodeStateBytes)} / ${line.decodeNote ?? 'not measured'}`;
+        : `${kib(a.decodeStateBytes)} / not measured`;
       const train =
         line.training && `${kib(a.training.total)} / ${kib(line.training.peakBytes)}, ${rate(line.training)}`;
       if (!line.fits) console.log(`${head}  ${line.reason}`);

@@ -90,14 +90,11 @@ describe('decode state against T', () => {
   /** Relative change of x from T = 64 to 4096. */
   const change = (rows: CurveRow[], x: (r: CurveRow) => number) => x(rows[2]) / x(rows[0]) - 1;
 
-  it('every preset that decodes: measured state = analytic (5%); attention grows linearly, Mamba and GDN stay flat', async () => {
+  it('every preset: measured state = analytic (5%); attention grows linearly, Mamba and GDN stay flat', async () => {
     const backend = new GpuBackend(await nodeGpu());
     const live = backend.memory().liveBytes;
-    const decoded: string[] = [];
     for (const preset of Object.keys(SPEC_PRESETS)) {
       const rows = await rowsOf(backend, preset);
-      if (rows.some((r) => r.decodeNote)) continue; // a mixer without a decode step yet
-      decoded.push(preset);
       for (const r of rows) {
         expect(r.fits).toBe(true);
         expect(
@@ -121,9 +118,6 @@ describe('decode state against T', () => {
       expect(Math.abs(change(rows, (r) => r.decode!.stateBytes))).toBeLessThan(0.01);
       expect(Math.abs(change(rows, (r) => r.decode!.peakBytes))).toBeLessThan(0.01);
     }
-    expect(decoded).toEqual(
-      expect.arrayContaining(['transformer', 'mamba', 'olmo-hybrid', 'samba', 'jamba']),
-    );
     expect(backend.memory().liveBytes).toBe(live);
   });
 });

@@ -7,7 +7,6 @@ import type { GpuBackend } from '../kernels/gpu-backend';
 import { sizeOf, type Data, type DType, type Tensor } from '../kernels/tensor';
 import { Rng } from '../data/rng';
 import { resolvePreset, type Preset } from '../models/presets';
-import { checkDecodable } from '../models/decode';
 import { specLayers, type ModelSpec, type SpecInput } from '../models/spec';
 import { modelCost, type TrainingBytes } from './cost-model';
 import {
@@ -91,8 +90,6 @@ export interface CurveRow {
   prefill?: Measured;
   /** One decode step at position T − 1, with the decoder's state bytes. */
   decode?: Measured & { stateBytes: number };
-  /** Why decode was not measured (a mixer without a decode step), when it was asked for. */
-  decodeNote?: string;
   training?: Measured;
 }
 
@@ -262,15 +259,6 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
     },
   };
   const phases = new Set(o.measure ?? PHASES);
-  let decodes = phases.has('decode');
-  if (decodes) {
-    try {
-      checkDecodable(preset.spec);
-    } catch (e) {
-      row.decodeNote = (e as Error).message;
-      decodes = false;
-    }
-  }
   const arena = new Arena(backend, limit);
   const { device } = backend.gpu;
   const start = backend.memory().liveBytes;
@@ -285,7 +273,7 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
       return { m: { ...m, peakBytes: m.peakBytes - start }, stateBytes: stateBytes ?? 0 };
     };
     if (phases.has('prefill')) row.prefill = (await timed('prefill')).m;
-    if (decodes) {
+    if (phases.has('decode')) {
       const { m, stateBytes } = await timed('decode');
       row.decode = { ...m, stateBytes };
     }

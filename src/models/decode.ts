@@ -6,7 +6,7 @@ import { Graph } from '../autograd/graph';
 import type { Backend } from '../kernels/backend';
 import type { Tensor } from '../kernels/tensor';
 import type { DecodeContext, LayerContext } from './layers/context';
-import { block, embed, head, MIXERS, type BlockRun } from './model';
+import { block, embed, head, type BlockRun } from './model';
 import type { ParamStore } from './params';
 import { specLayers, type ModelSpec } from './spec';
 
@@ -22,22 +22,6 @@ export interface DecodeState {
   layer: number;
   name: string;
   tensor: Tensor;
-}
-
-/** Mixer kinds that have a decode step. */
-export function decodableMixers(): string[] {
-  return Object.entries(MIXERS)
-    .filter(([, m]) => m?.step)
-    .map(([k]) => k);
-}
-
-/** Throws, naming the mixers, unless every layer of the spec has a decode step. */
-export function checkDecodable(spec: ModelSpec): void {
-  const missing = [...new Set(specLayers(spec).map((l) => l.mixer.kind))].filter((k) => !MIXERS[k]?.step);
-  if (missing.length > 0)
-    throw new Error(
-      `Cannot decode: the ${missing.join(', ')} mixer has no decode step yet (mixers with one: ${decodableMixers().join(', ')}).`,
-    );
 }
 
 export class Decoder {
@@ -62,7 +46,6 @@ export class Decoder {
     for (const [k, v] of Object.entries(opts))
       if (!(Number.isInteger(v) && v >= 1))
         throw new Error(`Decoder: ${k} = ${v} must be a whole number ≥ 1.`);
-    checkDecodable(spec);
     this.batch = B;
     this.capacity = capacity;
     const g = (this.graph = new Graph(backend));
@@ -85,10 +68,7 @@ export class Decoder {
         capacity: this.capacity,
         state: (name, shape) => this.state(index, `${prefix}.${name}`, shape),
       }),
-      mix: (mixer, mc, m, x) => {
-        if (!mixer.step) throw new Error(`Cannot decode: the ${m.kind} mixer has no decode step yet.`);
-        return mixer.step(mc, m, x);
-      },
+      mix: (mixer, mc, m, x) => mixer.step(mc, m, x),
     };
   }
 

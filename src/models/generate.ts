@@ -1,89 +1,20 @@
 // Text generation with the decoder (decode.ts): the prompt is prefilled, then each new token is one
-// decode step of batch 1 over the KV caches and recurrent states: no re-run of the window. A stack
-// with a mixer that has no decode step yet falls back to re-running the window for every token, so
-// such models still train and sample.
+// decode step of batch 1 over the KV caches and recurrent states: no re-run of the window.
 // Beyond the capacity (the spec's context length, the longest the model was trained on) generation
 // slides: the states are reset and the last ⌈capacity/2⌉ tokens are prefilled again, so positions stay
 // within the trained range and each slide costs one prefill per capacity/2 new tokens.
-import { Graph } from '../autograd/graph';
 import type { Backend } from '../kernels/backend';
-import type { Tensor } from '../kernels/tensor';
 import type { Rng } from '../data/rng';
 import type { ParamStore } from './params';
 import type { ModelSpec } from './spec';
-import { decodableMixers, Decoder } from './decode';
-import { modelForward } from './model';
-import { specLayers } from './spec';
+import { Decoder } from './decode';
 import { sampleToken } from './sample';
 
-/** One step of token-by-token decoding: feeds tokens at positions, reads the last logits row. */
-interface TokenFeeder {
-  readonly capacity: number;
-  reset(): void;
-  prefill(prompt: Int32Array): void;
-  step(tokens: Int32Array, pos: number): void;
-  readLogits(): Promise<Float32Array>;
-  dispose(): void;
-}
-
-/** The fallback for stacks without decode steps: each token re-runs the forward over the window. */
-class WindowFeeder implements TokenFeeder {
-  private graph: Graph;
-  private tokens: Tensor;
-  private logits: Tensor;
-  private window: Int32Array;
-  private length = 0;
-
-  constructor(
-    private backend: Backend,
-    params: ParamStore,
-    spec: ModelSpec,
-  ) {
-    this.window = new Int32Array(spec.contextLength);
-    this.graph = new Graph(backend);
-    this.tokens = this.graph.tensor([this.capacity], 'sample tokens', 'i32');
-    this.logits = modelForward(this.graph, params, spec, this.tokens, 1, this.capacity);
-  }
-  get capacity(): number {
-    return this.window.length;
-  }
-  reset(): void {
-    this.window.fill(0);
-    this.length = 0;
-  }
-  prefill(prompt: Int32Array): void {
-    prompt.forEach((t, i) => this.step(Int32Array.of(t), i));
-  }
-  step(tokens: Int32Array, pos: number): void {
-    this.window[pos] = tokens[0];
-    this.length = pos + 1;
-  }
-  async readLogits(): Promise<Float32Array> {
-    const V = this.logits.shape[1];
-    this.backend.write(this.tokens, this.window);
-    this.backend.run(this.graph.forwardOps);
-    return (await this.backend.read(this.logits, (this.length - 1) * V, V)) as Float32Array;
-  }
-  dispose(): void {
-    this.graph.dispose();
-  }
-}
-
 export class Generator {
-  private decoder: TokenFeeder;
+  private readonly decoder: Decoder;
 
-  /** `mode` 'window' forces the re-run of the window (the reference the decoder is tested against). */
-  constructor(backend: Backend, params: ParamStore, spec: ModelSpec, mode: 'auto' | 'window' = 'auto') {
-    const decodes = specLayers(spec).every((l) => decodableMixers().includes(l.mixer.kind));
-    this.decoder =
-      decodes && mode === 'auto'
-        ? new Decoder(backend, params, spec, { batch: 1, capacity: spec.contextLength })
-        : new WindowFeeder(backend, params, spec);
-  }
-
-  /** Whether tokens are decoded with states (else the window is re-run per token). */
-  get usesDecoder(): boolean {
-    return this.decoder instanceof Decoder;
+  constructor(backend: Backend, params: ParamStore, spec: ModelSpec) {
+    this.decoder = new Decoder(backend, params, spec, { batch: 1, capacity: spec.contextLength });
   }
 
   /** Tokens kept when the sequence reaches the capacity. */

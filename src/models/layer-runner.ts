@@ -94,7 +94,6 @@ export async function runLayer(
     throw new Error(`The gradient "dy" must have the shape of x, [${x.shape}]; it has [${dy.shape}].`);
   const layer = { ...specLayers(spec)[0], first: config.first ?? true };
   const code = MIXERS[layer.mixer.kind];
-  if (!code) throw new Error(`The ${layer.mixer.kind} mixer has no trainable code yet.`);
   const expected = checkWeights(spec, layer.first, weights);
   const needsVFirst = layer.mixer.kind === 'rwkv7' && !layer.first;
   if (needsVFirst !== Boolean(vFirst))

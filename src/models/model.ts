@@ -1,8 +1,8 @@
 // A trainable model from a resolved spec: its parameters are exactly `specParams(spec)` (LAYERS.md
 // names), and its forward walks the stack: embedding → [block]* → final norm → lm_head.
 // Pre-norm blocks: h = x + mixer(norm(x)); y = h + channel(norm(h)). OLMo 2 post-norm blocks:
-// h = x + norm(mixer(x)); y = h + norm(channel(h)). Mixers whose layer code has not landed yet are
-// reported by `unsupportedLayers` before anything is allocated.
+// h = x + norm(mixer(x)); y = h + norm(channel(h)). Every mixer and channel of the spec has its code
+// here (MIXERS, CHANNELS): a forward, the initialisation the model's rules do not cover, a decode step.
 import type { Graph } from '../autograd/graph';
 import * as op from '../autograd/ops';
 import type { Tensor } from '../kernels/tensor';
@@ -15,7 +15,6 @@ import {
   type Layer,
   type Mixer,
   type ModelSpec,
-  type SpecProblem,
 } from './spec';
 import { CHANNEL_PREFIX, MIXER_PREFIX, specParams, type ParamShape } from './spec-params';
 import { norm, type DecodeContext, type LayerContext } from './layers/context';
@@ -36,20 +35,20 @@ import { rwkvCmixChannel, rwkvCmixInit, rwkvCmixStep } from './layers/rwkv-cmix'
 export interface MixerCode {
   forward: (c: LayerContext, m: Mixer, x: Tensor) => Tensor;
   init?: (s: ParamShape, layer: Layer) => Init | undefined;
-  step?: (c: DecodeContext, m: Mixer, x: Tensor) => Tensor;
+  step: (c: DecodeContext, m: Mixer, x: Tensor) => Tensor;
 }
-type ChannelForward = (c: LayerContext, x: Tensor) => Tensor;
 /**
- * A channel with more than a stateless forward: the initialisation of its parameters, and a decode step
- * where it keeps state between tokens (RWKV channel-mix's token shift).
+ * A channel's forward, the initialisation of its parameters the model's rules do not cover, and a
+ * decode step where it keeps state between tokens (RWKV channel-mix's token shift); a channel without
+ * one runs its forward on the token.
  */
 export interface ChannelCode {
-  forward: ChannelForward;
+  forward: (c: LayerContext, x: Tensor) => Tensor;
   init?: (s: ParamShape) => Init | undefined;
   step?: (c: DecodeContext, x: Tensor) => Tensor;
 }
 
-export const MIXERS: Partial<Record<Mixer['kind'], MixerCode>> = {
+export const MIXERS: Record<Mixer['kind'], MixerCode> = {
   rwkv7: {
     forward: (c, m, x) => rwkv7Mixer(c, m as Extract<Mixer, { kind: 'rwkv7' }>, x),
     init: rwkv7Init,
@@ -84,35 +83,11 @@ export const MIXERS: Partial<Record<Mixer['kind'], MixerCode>> = {
     step: (c, m, x) => hyenaStep(c, m as Extract<Mixer, { kind: 'hyena' }>, x),
   },
 };
-const CHANNELS: Partial<Record<Channel['kind'], ChannelForward | ChannelCode>> = {
+const CHANNELS: Record<Channel['kind'], ChannelCode> = {
   'rwkv-cmix': { forward: rwkvCmixChannel, init: rwkvCmixInit, step: rwkvCmixStep },
-  swiglu: swigluChannel,
-  mlp: mlpChannel,
+  swiglu: { forward: swigluChannel },
+  mlp: { forward: mlpChannel },
 };
-
-/** Layers of the spec that cannot be trained yet, with the path of the block and what to do. */
-export function unsupportedLayers(spec: ModelSpec): SpecProblem[] {
-  const problems: SpecProblem[] = [];
-  const seen = new Set<string>();
-  const trainable = `trainable today: mixers ${Object.keys(MIXERS).join(', ')}; channels ${Object.keys(CHANNELS).join(', ')}`;
-  for (const l of specLayers(spec)) {
-    if (!MIXERS[l.mixer.kind] && !seen.has(`${l.path}.mixer`)) {
-      seen.add(`${l.path}.mixer`);
-      problems.push({
-        path: `${l.path}.mixer`,
-        message: `the ${l.mixer.kind} mixer can be specified and costed but not trained yet (${trainable}).`,
-      });
-    }
-    if (l.channel && !CHANNELS[l.channel.kind] && !seen.has(`${l.path}.channel`)) {
-      seen.add(`${l.path}.channel`);
-      problems.push({
-        path: `${l.path}.channel`,
-        message: `the ${l.channel.kind} channel can be specified and costed but not trained yet (${trainable}).`,
-      });
-    }
-  }
-  return problems;
-}
 
 /** GPT-2 style: N(0, 0.02), output projections scaled by 1/√(2L); norms at 1 (biases 0). */
 function initOf(s: ParamShape, layers: number): Init {
@@ -122,7 +97,7 @@ function initOf(s: ParamShape, layers: number): Init {
     const residualOut = /\.(o_proj|down_proj|out_proj|output)\.weight$/.test(s.name);
     return { kind: 'normal', std: residualOut ? 0.02 / Math.sqrt(2 * layers) : 0.02 };
   }
-  throw new Error(`No initialisation rule for "${s.name}" (${s.role}): its layer has no trainable code yet.`);
+  throw new Error(`No initialisation rule for "${s.name}" (${s.role}): its layer's init must cover it.`);
 }
 
 export function defineModelParams(p: ParamStore, spec: ModelSpec): void {
@@ -130,11 +105,8 @@ export function defineModelParams(p: ParamStore, spec: ModelSpec): void {
   for (const s of specParams(spec)) {
     const layer = s.layer === null ? undefined : layers[s.layer];
     const channel = layer?.channel ? CHANNELS[layer.channel.kind] : undefined;
-    const mixerInit =
-      layer &&
-      (MIXERS[layer.mixer.kind]?.init?.(s, layer) ??
-        (typeof channel === 'object' ? channel.init?.(s) : undefined));
-    p.add(s.name, s.shape, mixerInit ?? initOf(s, layers.length), s.role === 'linear');
+    const layerInit = layer && (MIXERS[layer.mixer.kind].init?.(s, layer) ?? channel?.init?.(s));
+    p.add(s.name, s.shape, layerInit ?? initOf(s, layers.length), s.role === 'linear');
   }
 }
 
@@ -162,18 +134,14 @@ export function block<C extends LayerContext>(
   const l = `model.layers.${layer.index}`;
   c.values ??= new Map(); // one map for every block of this forward (or decode graph)
   const mixer = MIXERS[layer.mixer.kind];
-  if (!mixer)
-    throw new Error(unsupportedLayers(c.spec)[0]?.message ?? `${layer.mixer.kind} is not trainable yet.`);
   const mc = run.context(`${l}.${MIXER_PREFIX[layer.mixer.kind]}`);
   const post = layer.mixer.kind === 'attention' && layer.mixer.postNorm;
   const h = post
     ? op.add(c.g, x, norm(c, `${l}.post_attention_layernorm`, run.mix(mixer, mc, layer.mixer, x)))
     : op.add(c.g, x, run.mix(mixer, mc, layer.mixer, norm(c, `${l}.input_layernorm`, x)));
   if (!layer.channel) return h;
-  const code = CHANNELS[layer.channel.kind];
-  if (!code) throw new Error(`${layer.channel.kind} is not trainable yet.`);
+  const { forward, step } = CHANNELS[layer.channel.kind];
   const cc = run.context(`${l}.${CHANNEL_PREFIX[layer.channel.kind]}`);
-  const { forward, step } = typeof code === 'function' ? { forward: code, step: undefined } : code;
   // Decode contexts carry `state`: a channel with a step keeps its state there.
   const channel = (ctx: C, y: Tensor) =>
     step && 'state' in ctx ? step(ctx as unknown as DecodeContext, y) : forward(ctx, y);

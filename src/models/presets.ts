@@ -1,12 +1,11 @@
 // A run's configuration: the preset's model spec (spec-presets.ts) with overrides applied, resolved
-// for the tokenizer's vocabulary, plus training hyperparameters. Unknown names, invalid settings and
-// layers that cannot be trained yet are errors that say what to change.
+// for the tokenizer's vocabulary, plus training hyperparameters. Unknown names and invalid settings
+// are errors that say what to change.
 import type { ModelSpec, SpecInput } from './spec';
 import { MODEL_KEYS, TRAIN_DEFAULTS, withOverrides, type ModelKey, type TrainConfig } from './overrides';
 
 import { SPEC_PRESETS } from './spec-presets';
-import { resolveSpec, SpecError } from './spec-validate';
-import { unsupportedLayers } from './model';
+import { resolveSpec } from './spec-validate';
 
 export interface Preset {
   name: string;
@@ -44,7 +43,5 @@ export function resolvePreset(
     }
   }
   const spec = resolveSpec({ ...withOverrides(base.spec, model), vocab: vocab ?? base.spec.vocab });
-  const unsupported = unsupportedLayers(spec);
-  if (unsupported.length) throw new SpecError(unsupported);
   return { name, title: base.title, description: base.description, spec, train };
 }

@@ -34,12 +34,6 @@ export function BlockCard({
   const selected = useStore((s) => s.selectedBlock === block.id);
   const problems = useStore((s) => s.analysis.problems);
   const cost = useStore((s) => s.analysis.blocks[path]);
-  const untrainable = useStore((s) => {
-    const t = s.trainableLayers;
-    return (
-      !!t && (!t.mixers.includes(block.mixer) || (!!block.channel && !t.channels.includes(block.channel)))
-    );
-  });
   const select = useStore((s) => s.selectBlock);
   const editStack = useStore((s) => s.editStack);
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
@@ -105,7 +99,6 @@ export function BlockCard({
             : cost
               ? `${formatCount(cost.params)} params · ${formatBytes(cost.stateBytes)} state`
               : '\u00a0'}
-          {untrainable && !mine.length && <span className="block-flag"> · cost only</span>}
         </span>
       </div>
       <RepeatInput

@@ -1,11 +1,10 @@
 // The palette: every mixer and channel kind. Drag one onto the stack with the mouse or a finger, or
 // press it (Enter / Space / click) to add it after the selected block (a mixer) or to give the
-// selected block that channel. Kinds the engine cannot train yet are marked, still placeable and costed.
+// selected block that channel.
 import { useDraggable } from '@dnd-kit/core';
 import type { ChannelKind, MixerKind } from '../../../src/models/spec';
 import { MIXER_KINDS } from '../../../src/models/spec-fields';
 import { CHANNEL_CHOICES, CHANNEL_CONTENT, MIXER_CONTENT } from '../../content/layers';
-import { useStore } from '../../store';
 import { addMixer, setChannel } from './actions';
 
 export type PaletteItem =
@@ -13,7 +12,6 @@ export type PaletteItem =
   | { type: 'palette'; part: 'channel'; kind: ChannelKind | 'none' };
 
 export function Palette() {
-  const trainable = useStore((s) => s.trainableLayers);
   return (
     <div className="palette" data-testid="palette">
       <div className="palette-section">
@@ -28,7 +26,6 @@ export function Palette() {
               name={MIXER_CONTENT[k].name}
               tagline={MIXER_CONTENT[k].tagline}
               family={MIXER_CONTENT[k].family}
-              untrainable={trainable ? !trainable.mixers.includes(k) : false}
             />
           ))}
         </div>
@@ -45,7 +42,6 @@ export function Palette() {
               name={k === 'none' ? 'None' : CHANNEL_CONTENT[k].name}
               tagline={k === 'none' ? 'mixer only' : CHANNEL_CONTENT[k].tagline}
               family="channel"
-              untrainable={trainable && k !== 'none' ? !trainable.channels.includes(k) : false}
             />
           ))}
         </div>
@@ -54,13 +50,7 @@ export function Palette() {
   );
 }
 
-function Chip(props: {
-  item: PaletteItem;
-  name: string;
-  tagline: string;
-  family: string;
-  untrainable: boolean;
-}) {
+function Chip(props: { item: PaletteItem; name: string; tagline: string; family: string }) {
   const { item } = props;
   const id = `palette:${item.part}:${item.kind}`;
   const { setNodeRef, listeners, isDragging } = useDraggable({ id, data: item });
@@ -74,8 +64,8 @@ function Chip(props: {
       type="button"
       className={`chip-block fam-${props.family}${isDragging ? ' chip-dragging' : ''}`}
       data-testid={`palette-${item.part}-${item.kind}`}
-      aria-label={`${label}${props.untrainable ? ' (can be costed, not trained yet)' : ''}`}
-      title={`${props.tagline}${props.untrainable ? ' · costed, not trainable yet' : ''} — drag onto the stack or press to add`}
+      aria-label={label}
+      title={`${props.tagline} — drag onto the stack or press to add`}
       // Only the pointer starts a drag here: from the keyboard, pressing adds (blocks then move with
       // their own keyboard-draggable handle).
       onPointerDown={listeners?.onPointerDown as React.PointerEventHandler | undefined}
@@ -83,11 +73,6 @@ function Chip(props: {
     >
       <span className="chip-swatch" aria-hidden="true" />
       <span className="chip-name">{props.name}</span>
-      {props.untrainable && (
-        <span className="chip-flag" aria-hidden="true">
-          cost only
-        </span>
-      )}
     </button>
   );
 }

@@ -1,7 +1,6 @@
 // The preset picker: a native <select> of the worker's preset gallery (keyboard accessible as is), then
 // the chosen preset's one-line description and its first paper. Choosing one loads its stack into the
-// editor (an undoable edit), which then edits it. Presets the engine cannot train yet
-// stay listed but disabled, with the reason as their tooltip and, when chosen from the URL, below.
+// editor (an undoable edit), which then edits it.
 import { useStore } from '../../store';
 import { presetInput, writeUrlPreset } from '../../store/url-state';
 import { encodeStack } from '../../stack/stack-codec';
@@ -58,8 +57,8 @@ export function PresetPicker({ disabled }: { disabled: boolean }) {
         >
           {presets ? (
             presets.map((p) => (
-              <option key={p.name} value={p.name} disabled={!p.trainable} title={p.reason}>
-                {p.trainable ? p.title : `${p.title} — not trainable yet`}
+              <option key={p.name} value={p.name}>
+                {p.title}
               </option>
             ))
           ) : (
@@ -89,11 +88,6 @@ export function PresetPicker({ disabled }: { disabled: boolean }) {
           '\u00a0'
         )}
       </p>
-      {chosen && !chosen.trainable && (
-        <p className="preset-reason" data-testid="preset-reason" role="status">
-          {chosen.reason ?? 'This preset cannot train yet.'}
-        </p>
-      )}
     </div>
   );
 }

@@ -20,7 +20,7 @@ export function TrainPanel() {
   const ready = useStore((s) => s.backend === 'webgpu' || s.backend === 'cpu');
   const dataName = useStore((s) => (s.task ? `${s.task} task` : (s.text?.name ?? 'Moby-Dick')));
   const dataUnit = useStore((s) => (s.task ? 'tokens' : 'characters'));
-  // The edited stack: invalid settings, layers not trainable yet, or too large for the device.
+  // The edited stack: invalid settings or too large for the device.
   const blocked = useStore(trainBlockReason);
 
   const busy = status === 'starting' || status === 'training' || status === 'paused' || status === 'stopping';
