@@ -45,8 +45,9 @@ export function mixerTerms(D: number, m: Mixer, T: number, chunk: number, first:
       const kv = m.kvHeads * (D / m.heads);
       const rope = m.rope ? D + kv : 0; // rotated q, k
       const qk = m.qkNorm ? D + kv : 0; // normalised q, k
+      const convs = m.convSize > 0 ? D + 2 * kv : 0; // Primer's convs of q, k, v
       // q, k, v; attention output; o_proj output. Statistics: logsumexp per head, q/k norm rstd.
-      return terms({ grad: 3 * D + 2 * kv + rope + qk, stat: m.heads + (m.qkNorm ? 2 : 0) });
+      return terms({ grad: 3 * D + 2 * kv + convs + rope + qk, stat: m.heads + (m.qkNorm ? 2 : 0) });
     }
     case 'mamba': {
       const [di, R, N] = [m.expand * D, m.dtRank, m.dState];

@@ -35,6 +35,17 @@ describe('cost model, hand-computed (width 8, T = 10)', () => {
     expect(w.flopsPerToken.decode).toBe(384 + 4 * 8 * 4);
   });
 
+  it("attention with Primer's convs (2 heads, 1 kv head, conv 3)", () => {
+    const plain = layer0({ mixer: { kind: 'attention', heads: 2, kvHeads: 1 } });
+    const c = layer0({ mixer: { kind: 'attention', heads: 2, kvHeads: 1, convSize: 3 } });
+    expect(c.params - plain.params).toBe(8 * 3 + 4 * 3 + 4 * 3); // q, k, v conv weights (channels, 1, 3)
+    expect(c.decodeStateBytes).toBe(4 * (2 * 1 * 4 * 10 + 2 * (8 + 4 + 4))); // + the last 2 inputs of q, k, v
+    expect(c.flopsPerToken.prefill - plain.flopsPerToken.prefill).toBe(2 * 48);
+    expect(c.flopsPerToken.decode - plain.flopsPerToken.decode).toBe(2 * 48);
+    // The three conv outputs (8 + 4 + 4 per token) and their gradients, over 10 tokens.
+    expect(c.activationBytes - plain.activationBytes).toBe(4 * 10 * 2 * 16);
+  });
+
   it('Mamba (d_inner 16, N 4, d_conv 4, R 1)', () => {
     const b: BlockInput = { mixer: { kind: 'mamba', dState: 4, dtRank: 1 } };
     const c = layer0(b);
@@ -173,6 +184,11 @@ describe('cost model against the engine', () => {
   const mixed = {
     mamba: resolvePreset('mamba', { contextLength: 70 }).spec,
     'olmo-hybrid': resolvePreset('olmo-hybrid', { contextLength: 70 }).spec,
+    'Primer-conv GQA transformer': resolvePreset('transformer', {
+      contextLength: 70,
+      kvHeads: 2,
+      convSize: 3,
+    }).spec,
   };
   for (const [name, s] of Object.entries(mixed)) {
     it(`matches the bytes the ${name} training graph allocates (activations + gradients)`, () => {

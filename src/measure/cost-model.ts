@@ -123,8 +123,12 @@ function stateFloats(D: number, layer: Layer, T: number): number {
   const m = layer.mixer;
   const shift = layer.channel?.kind === 'rwkv-cmix' ? D : 0; // channel-mix token shift
   switch (m.kind) {
-    case 'attention':
-      return 2 * m.kvHeads * (D / m.heads) * (m.window > 0 ? Math.min(T, m.window) : T) + shift;
+    case 'attention': {
+      const kv = m.kvHeads * (D / m.heads);
+      // K and V of the cached positions; Primer's convs keep the last K − 1 inputs of q, k, v.
+      const convs = m.convSize > 0 ? (m.convSize - 1) * (D + 2 * kv) : 0;
+      return 2 * kv * (m.window > 0 ? Math.min(T, m.window) : T) + convs + shift;
+    }
     case 'mamba':
       return m.expand * D * (m.dState + m.dConv - 1) + shift;
     case 'mamba2': {

@@ -22,7 +22,7 @@ export interface TfjsTrainer {
   dispose(): void;
 }
 
-/** Throws unless the spec is a pre-norm RMSNorm Transformer (attention + SwiGLU/MLP blocks, RoPE, no QK-norm). */
+/** Throws unless the spec is a pre-norm RMSNorm Transformer (attention + SwiGLU/MLP blocks, RoPE, no QK-norm, no convs). */
 function checkTransformer(spec: ModelSpec): void {
   const ok =
     spec.norm === 'rmsnorm' &&
@@ -32,11 +32,12 @@ function checkTransformer(spec: ModelSpec): void {
         l.mixer.kind === 'attention' &&
         !l.mixer.qkNorm &&
         !l.mixer.postNorm &&
+        l.mixer.convSize === 0 &&
         (l.channel === null || l.channel.kind === 'swiglu' || l.channel.kind === 'mlp'),
     );
   if (!ok)
     throw new Error(
-      'The TensorFlow.js peer implements pre-norm RMSNorm Transformers (attention without QK-norm or post-norm, SwiGLU or MLP channels) only.',
+      'The TensorFlow.js peer implements pre-norm RMSNorm Transformers (attention without QK-norm, post-norm or Primer convs, SwiGLU or MLP channels) only.',
     );
 }
 

@@ -1,6 +1,6 @@
 // The decoder against the parallel forward: for every mixer (MIXERS, so mixers that land later are
-// covered) and for hybrid presets, token-by-token logits equal the forward's at every position, on
-// the CPU reference and on WebGPU; state bytes equal the cost model's.
+// covered), for hybrid presets and for attention with Primer's convs, token-by-token logits equal the
+// forward's at every position, on the CPU reference and on WebGPU; state bytes equal the cost model's.
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../autograd/graph';
 import { Rng } from '../data/rng';
@@ -38,6 +38,21 @@ const PRESETS: [string, Record<string, number>][] = [
 const presetSpec = (name: string, o: Record<string, number>) =>
   resolvePreset(name, { width: 32, contextLength: 14, ...o }, V).spec;
 
+/** Full and sliding-window GQA attention with Primer's short convs of widths 3 and 2. */
+const PRIMER = resolveSpec({
+  width: 32,
+  vocab: V,
+  contextLength: 14,
+  stack: [
+    {
+      blocks: [
+        { mixer: { kind: 'attention', heads: 4, kvHeads: 2, convSize: 3 }, channel: 'swiglu' },
+        { mixer: { kind: 'attention', heads: 4, kvHeads: 1, convSize: 2, window: 5, qkNorm: true } },
+      ],
+    },
+  ],
+});
+
 /** Decodes B random sequences of the spec's context token by token and compares with the forward. */
 async function expectDecodeEqualsForward(backend: Backend, spec: ModelSpec, seed: number): Promise<void> {
   const T = spec.contextLength;
@@ -74,6 +89,22 @@ async function expectDecodeEqualsForward(backend: Backend, spec: ModelSpec, seed
   }
 }
 
+/** Decode equals the forward on the CPU and WebGPU, and the decoder's state bytes are the cost model's. */
+async function expectDecodeAndState(spec: ModelSpec): Promise<void> {
+  const { cpu, gpu } = await backends();
+  await expectDecodeEqualsForward(cpu, spec, 5);
+  await expectDecodeEqualsForward(gpu, spec, 5);
+  const p = lively(cpu, spec, 1);
+  for (const capacity of [1, 4, spec.contextLength]) {
+    const dec = new Decoder(cpu, p, spec, { batch: 1, capacity });
+    const cost = modelCost(spec, capacity);
+    expect(dec.stateBytes().total).toBe(cost.decodeStateBytes);
+    expect(dec.stateBytes().perLayer).toEqual(cost.layers.map((l) => l.decodeStateBytes));
+    dec.dispose();
+  }
+  p.dispose();
+}
+
 describe('Decoder', () => {
   for (const kind of Object.keys(MIXERS)) {
     it(`${kind}: decode equals the forward at every position (CPU, WebGPU)`, async () => {
@@ -84,21 +115,10 @@ describe('Decoder', () => {
     });
   }
 
-  for (const [name, o] of PRESETS) {
-    it(`preset ${name}: decode equals the forward (CPU, WebGPU) and its state is the cost model's`, async () => {
-      const { cpu, gpu } = await backends();
-      const spec = presetSpec(name, o);
-      await expectDecodeEqualsForward(cpu, spec, 5);
-      await expectDecodeEqualsForward(gpu, spec, 5);
-      const p = lively(cpu, spec, 1);
-      for (const capacity of [1, 4, spec.contextLength]) {
-        const dec = new Decoder(cpu, p, spec, { batch: 1, capacity });
-        const cost = modelCost(spec, capacity);
-        expect(dec.stateBytes().total).toBe(cost.decodeStateBytes);
-        expect(dec.stateBytes().perLayer).toEqual(cost.layers.map((l) => l.decodeStateBytes));
-        dec.dispose();
-      }
-      p.dispose();
-    });
-  }
+  for (const [name, o] of PRESETS)
+    it(`preset ${name}: decode equals the forward (CPU, WebGPU) and its state is the cost model's`, () =>
+      expectDecodeAndState(presetSpec(name, o)));
+
+  it("attention with Primer's q/k/v convs (GQA, window): decode equals the forward and its state is the cost model's", () =>
+    expectDecodeAndState(PRIMER));
 });

@@ -18,9 +18,9 @@ const B = 2;
 const T = 7;
 const V = 11;
 /**
- * Every path of the block code: GQA, pre- and post-norm, QK-norm, sliding window, SwiGLU and MLP, and
- * Gated DeltaNet with β in (0, 2) and in (0, 1), and Mamba with and without a channel sublayer beside
- * sliding-window attention (Samba-style).
+ * Every path of the block code: GQA, pre- and post-norm, QK-norm, sliding window, SwiGLU and MLP,
+ * Primer's q/k/v convs (with GQA, and with QK-norm), and Gated DeltaNet with β in (0, 2) and in
+ * (0, 1), and Mamba with and without a channel sublayer beside sliding-window attention (Samba-style).
  */
 const SPECS: Record<string, ModelSpec> = {
   'rmsnorm, tied, rope': resolveSpec({
@@ -35,6 +35,19 @@ const SPECS: Record<string, ModelSpec> = {
             mixer: { kind: 'attention', heads: 4, kvHeads: 2, window: 3, qkNorm: true, postNorm: true },
             channel: 'mlp',
           },
+        ],
+      },
+    ],
+  }),
+  "attention with Primer's convs": resolveSpec({
+    width: 16,
+    vocab: V,
+    contextLength: T,
+    stack: [
+      {
+        blocks: [
+          { mixer: { kind: 'attention', heads: 4, kvHeads: 2, convSize: 3 }, channel: 'swiglu' },
+          { mixer: { kind: 'attention', heads: 2, convSize: 2, qkNorm: true, window: 3 }, channel: 'mlp' },
         ],
       },
     ],

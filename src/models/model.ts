@@ -18,7 +18,7 @@ import {
 } from './spec';
 import { CHANNEL_PREFIX, MIXER_PREFIX, specParams, type ParamShape } from './spec-params';
 import { norm, type DecodeContext, type LayerContext } from './layers/context';
-import { attentionMixer, attentionStep } from './layers/attention';
+import { attentionInit, attentionMixer, attentionStep } from './layers/attention';
 import { gdnInit, gdnMixer, gdnStep } from './layers/gdn';
 import { mambaInit, mambaMixer, mambaStep } from './layers/mamba';
 import { mamba2Init, mamba2Mixer, mamba2Step } from './layers/mamba2';
@@ -56,6 +56,7 @@ export const MIXERS: Record<Mixer['kind'], MixerCode> = {
   },
   attention: {
     forward: (c, m, x) => attentionMixer(c, m as Extract<Mixer, { kind: 'attention' }>, x),
+    init: attentionInit,
     step: (c, m, x) => attentionStep(c, m as Extract<Mixer, { kind: 'attention' }>, x),
   },
   gdn: {

@@ -40,7 +40,9 @@ export const TRAIN_DEFAULTS: TrainConfig = {
 
 /**
  * Model overrides: top-level sizes, every attention mixer's heads/kvHeads/window, the layer count,
- * and the recurrent state sizes: every Mamba/Mamba-2 mixer's dState, every Gated DeltaNet's headDim.
+ * the recurrent state sizes (every Mamba/Mamba-2 mixer's dState, every Gated DeltaNet's headDim),
+ * and the short conv width convSize of every attention (Primer's q, k, v convs; 0 = none) and Gated
+ * DeltaNet mixer, the two kinds whose field has that name.
  */
 export const MODEL_KEYS = [
   'width',
@@ -51,9 +53,14 @@ export const MODEL_KEYS = [
   'layers',
   'dState',
   'headDim',
+  'convSize',
 ] as const;
-/** The mixers each state-size key sets; a stack with none of them refuses the key. */
-const STATE_KEYS = { dState: ['mamba', 'mamba2'], headDim: ['gdn'] } as const;
+/** The mixers each per-kind key sets; a stack with none of them refuses the key. */
+const STATE_KEYS = {
+  dState: ['mamba', 'mamba2'],
+  headDim: ['gdn'],
+  convSize: ['attention', 'gdn'],
+} as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];
 
 export function withOverrides(input: SpecInput, o: Partial<Record<ModelKey, number>>): SpecInput {

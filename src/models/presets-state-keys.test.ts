@@ -1,5 +1,6 @@
-// The state-size overrides: dState sets every Mamba/Mamba-2 mixer's N, headDim every Gated
-// DeltaNet's d_k; a stack without such a mixer, or an invalid value, is an error that says so.
+// The per-kind overrides: dState sets every Mamba/Mamba-2 mixer's N, headDim every Gated DeltaNet's
+// d_k, convSize every attention and Gated DeltaNet mixer's short conv width; a stack without such a
+// mixer, or an invalid value, is an error that says so.
 import { describe, expect, it } from 'vitest';
 import { resolvePreset } from './presets';
 import { specLayers } from './spec';
@@ -15,6 +16,16 @@ describe('state-size overrides', () => {
     ]);
     expect(kinds).toContainEqual(['gdn', 8]);
     expect(kinds).toContainEqual(['attention', false]);
+  });
+
+  it('sets convSize on attention (Primer) and Gated DeltaNet mixers alike', () => {
+    const hybrid = resolvePreset('olmo-hybrid', { convSize: 3 });
+    const kinds = new Set(specLayers(hybrid.spec).map((l) => l.mixer.kind));
+    expect([...kinds].sort()).toEqual(['attention', 'gdn']);
+    for (const l of specLayers(hybrid.spec))
+      if (l.mixer.kind === 'attention' || l.mixer.kind === 'gdn') expect(l.mixer.convSize).toBe(3);
+    expect(() => resolvePreset('mamba', { convSize: 3 })).toThrow(/convSize.*attention and gdn mixers/);
+    expect(() => resolvePreset('transformer', { convSize: 1 })).toThrow(/convSize 1 only rescales/);
   });
 
   it('refuses a key no mixer of the stack takes, and out-of-range values', () => {

@@ -61,6 +61,9 @@ export type FieldTable<M> = {
   [F in Exclude<keyof M, 'kind'>]-?: [M[F]] extends [boolean] ? BoolField<M> : NumberField<M>;
 };
 
+/** The widest short conv on attention's q, k, v (Primer uses 3). */
+const ATTENTION_CONV_MAX = 8;
+
 const int = <M>(min: number, max: number, def: NumberField<M>['default'], help: string): NumberField<M> => ({
   type: 'int',
   min,
@@ -78,6 +81,7 @@ export const MIXER_FIELDS: { [K in MixerKind]: FieldTable<MixerOf<K>> } = {
     rope: bool(true, 'rotary position embedding (false = NoPE)'),
     ropeBase: { type: 'number', min: 2, max: 1e9, default: () => 10000, help: 'RoPE base θ' },
     qkNorm: bool(false, 'RMSNorm on q and k (OLMo)'),
+    convSize: int(0, ATTENTION_CONV_MAX, () => 0, 'causal depthwise conv width on q, k, v (Primer; 0 = off)'),
     postNorm: bool(false, 'post-norm block (OLMo 2)'),
   },
   mamba: {
@@ -176,6 +180,11 @@ export function mixerRules(m: Mixer, D: number, path: string): SpecProblem[] {
           `RoPE needs an even head size, but width/heads = ${D}/${m.heads} = ${D / m.heads}: ` +
             (D % 2 === 0 ? `${tryList(D, (d) => (D / d) % 2 === 0)}` : 'make width even') +
             ', or set rope to false',
+        );
+      if (m.convSize === 1)
+        report(
+          'convSize',
+          `convSize 1 only rescales each channel: use 0 (no conv) or a width from 2 to ${ATTENTION_CONV_MAX} (Primer uses 3)`,
         );
       break;
     }

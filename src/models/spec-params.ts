@@ -63,7 +63,17 @@ export function mixerParams(D: number, m: Mixer, first = false): ParamEntry[] {
             ['k_norm.weight', [kv], 'norm'],
           ]
         : [];
-      return [lin('q_proj', D, D), lin('k_proj', kv, D), lin('v_proj', kv, D), lin('o_proj', D, D), ...qk];
+      const K = m.convSize;
+      const convs: ParamEntry[] =
+        K > 0 ? [conv('q_conv1d', D, K), conv('k_conv1d', kv, K), conv('v_conv1d', kv, K)] : [];
+      return [
+        lin('q_proj', D, D),
+        lin('k_proj', kv, D),
+        lin('v_proj', kv, D),
+        ...convs,
+        lin('o_proj', D, D),
+        ...qk,
+      ];
     }
     case 'mamba': {
       const [di, N, R] = [m.expand * D, m.dState, m.dtRank];

@@ -101,6 +101,22 @@ describe('validateSpec', () => {
     ]);
   });
 
+  it("accepts attention's Primer conv width 0 or 2 to 8, and says what to use otherwise", () => {
+    const at = (convSize: number) => validateSpec(one({ mixer: { kind: 'attention', convSize } }));
+    for (const ok of [0, 2, 3, 8]) expect(at(ok)).toEqual([]);
+    const path = 'stack[0].blocks[0].mixer.convSize';
+    expect(at(1)).toEqual([
+      {
+        path,
+        message:
+          'convSize 1 only rescales each channel: use 0 (no conv) or a width from 2 to 8 (Primer uses 3)',
+      },
+    ]);
+    expect(at(9)).toEqual([{ path, message: 'convSize (9) is past the limit of 8: use at most 8' }]);
+    expect(at(2.5)).toEqual([{ path, message: 'convSize must be a whole number from 0 to 8, got 2.5' }]);
+    expect(at(-1)).toEqual([{ path, message: 'convSize must be at least 0, got -1' }]);
+  });
+
   it('reports missing settings, a wrong spec shape and a stack past the layer limit', () => {
     expect(validateSpec(null as unknown as SpecInput).map((p) => p.path)).toEqual([
       '',

@@ -28,6 +28,7 @@ describe('resolveSpec', () => {
       rope: true,
       ropeBase: 10000,
       qkNorm: false,
+      convSize: 0,
       postNorm: false,
     });
     expect(mixerOf({ mixer: 'mamba' })).toEqual({

@@ -14,6 +14,11 @@ export interface AttentionMixer {
   ropeBase: number;
   /** OLMo-style RMSNorm over the full q and k projections. */
   qkNorm: boolean;
+  /**
+   * Primer's multi-dconv-head attention: a causal depthwise conv of this width (no bias) on each of
+   * the q, k, v projections, before QK-norm and RoPE; 0 = off.
+   */
+  convSize: number;
   /** OLMo 2 post-norm for the whole block: h = x + norm(attn(x)); y = h + norm(mlp(h)). */
   postNorm: boolean;
 }
