@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The MQAR experiment at tiny scale (MEASURE.md "Synthetic tasks"): attention vs Mamba and Gated
-# DeltaNet, each recurrent model with a small and a larger state, on the same task, seed and steps.
+# DeltaNet, each recurrent model with states of several sizes, on the same task, seed and steps.
+# As in Zoology, every model has a short causal conv before its token mixing: Mamba and GDN their own,
+# attention Primer's (convSize=3) — without it, attention must first learn a previous-token head.
 # Runs every model in parallel on the CPU reference backend (--cpu; pass BACKEND= to use WebGPU),
 # writes each run's JSON lines to $OUT/NAME.jsonl, then prints one summary row per model:
 # accuracy on the fixed held-out set, decode-state bytes (cost model, batch 1, at the training
@@ -23,11 +25,9 @@ run() {
     >"$OUT/$name.jsonl" 2>"$OUT/$name.err" &
 }
 
-run attention --preset transformer --set "$TASK,$MODEL,heads=4"
-run mamba-dstate1 --preset mamba --set "$TASK,$MODEL,dState=1"
-run mamba-dstate16 --preset mamba --set "$TASK,$MODEL,dState=16"
-run gdn-headdim2 --preset gdn --spec scripts/mqar-gdn-spec.json --set "$TASK,$MODEL,headDim=2"
-run gdn-headdim16 --preset gdn --spec scripts/mqar-gdn-spec.json --set "$TASK,$MODEL,headDim=16"
+run attention --preset transformer --set "$TASK,$MODEL,heads=2,convSize=3"
+for n in 1 4 16; do run "mamba-dstate$n" --preset mamba --set "$TASK,$MODEL,dState=$n"; done
+for n in 2 8 16; do run "gdn-headdim$n" --preset gdn --spec scripts/mqar-gdn-spec.json --set "$TASK,$MODEL,headDim=$n"; done
 wait
 
 node -e '

@@ -1,14 +1,19 @@
-// Decode attention over a KV cache: `kvAppend` writes one token's k, v into the cache, and
-// `attentionDecode` attends one query per (sequence, head) to the visible cached positions, with GQA
-// and the sliding window of attention.ts. Position j lives in slot j mod S of a cache of S slots, so a
-// windowed layer keeps only S = min(capacity, W) positions. The position comes from an i32 tensor
-// written before each step, so one prepared op serves every position.
+// One decode step of attention as one kernel: RoPE on the new query and key, the token's k, v appended
+// to the KV cache, and single-query attention of each (sequence, head) to the visible cached positions,
+// with GQA and the sliding window of attention.ts. Position j lives in slot j mod S of a cache of S
+// slots, so a windowed layer keeps only S = min(capacity, W) positions. The position comes from an i32
+// tensor written before each step, so one prepared op serves every position. One dispatch instead of
+// four (two RoPEs, the append, the attention): decode of small models is bound by dispatches.
 import type { Gpu } from '../gpu/device';
 import type { KernelDef } from './backend';
-import { grid, prepareDispatch, withScratch } from './dispatch';
+import { prepareDispatch, withScratch } from './dispatch';
 import type { Tensor } from './tensor';
 import { checkAttention, firstKey, score, type RefArray } from './attention';
-import code from './attention-decode.wgsl?raw';
+import { ROPE_MAX_POSITION, ropeRef, ropeThetas } from './rope';
+import common from './rope-common.wgsl?raw';
+import body from './attention-decode.wgsl?raw';
+
+const code = common + body;
 
 export interface AttentionDecodeSizes {
   B: number;
@@ -22,51 +27,44 @@ export interface AttentionDecodeSizes {
   window: number;
   /** Score scale, usually 1/√Dh. */
   scale: number;
-}
-
-/** Caches (B, S, Hkv, Dh); k, v (B, Hkv, Dh). */
-export interface KvAppendArgs extends Omit<AttentionDecodeSizes, 'H' | 'window' | 'scale'> {
-  kCache: Tensor;
-  vCache: Tensor;
-  k: Tensor;
-  v: Tensor;
-  pos: Tensor;
+  /** RoPE's frequency base when q and k are turned by their position (Dh even); absent: no RoPE. */
+  ropeBase?: number;
 }
 
 export interface AttentionDecodeArgs extends AttentionDecodeSizes {
   o: Tensor; // (B, H, Dh)
-  q: Tensor; // (B, H, Dh)
-  kCache: Tensor; // (B, S, Hkv, Dh)
-  vCache: Tensor; // (B, S, Hkv, Dh)
-  /** i32 [1]: the query's position; the visible positions must fit in the cache (pos − first < S). */
+  /** The new token's query, key and value, before RoPE: (B, H, Dh), (B, Hkv, Dh), (B, Hkv, Dh). */
+  q: Tensor;
+  k: Tensor;
+  v: Tensor;
+  /** Written at slot pos mod S, then read: (B, S, Hkv, Dh) each. */
+  kCache: Tensor;
+  vCache: Tensor;
+  /** i32 [1]: the token's position; the visible positions must fit in the cache (pos − first < S). */
   pos: Tensor;
 }
 
-function checkPos(name: string, pos: Tensor): void {
-  if (pos.dtype !== 'i32' || pos.size < 1)
-    throw new Error(`${name}: pos "${pos.label}" must be an i32 tensor of at least one element.`);
-}
-
-/** The position read on the CPU, checked against the cache (for attention: the visible ones fit). */
-function position(name: string, a: { pos: Tensor; S: number; window?: number }): number {
+/** The position read on the CPU, checked against the cache: the visible positions must fit. */
+function position(a: AttentionDecodeArgs): number {
   const t = a.pos.i32[0];
-  const first = a.window === undefined ? t : firstKey(t, a.window);
+  const first = firstKey(t, a.window);
   if (!(t >= 0 && t - first < a.S))
     throw new Error(
-      `${name}: position ${t} needs ${t - first + 1} cached positions; the cache holds ${a.S}. Reset or grow the cache.`,
+      `attentionDecode: position ${t} needs ${t - first + 1} cached positions; the cache holds ${a.S}. Reset or grow the cache.`,
     );
   return t;
 }
 
 // ---- CPU references
 
+/** Writes k, v (B, Hkv·Dh) of the token at position t into slot t mod S of the caches. */
 export function kvAppendRef(
   kc: RefArray,
   vc: RefArray,
   k: ArrayLike<number>,
   v: ArrayLike<number>,
   t: number,
-  s: Omit<KvAppendArgs, 'kCache' | 'vCache' | 'k' | 'v' | 'pos'>,
+  s: Pick<AttentionDecodeSizes, 'B' | 'Hkv' | 'Dh' | 'S'>,
 ): void {
   const row = s.Hkv * s.Dh;
   for (let b = 0; b < s.B; b++)
@@ -77,8 +75,8 @@ export function kvAppendRef(
     }
 }
 
-/** Per (b, h): softmax over the visible positions' scores (max-subtracted, f64), o = P·v. */
-export function attentionDecodeRef(
+/** Per (b, h): softmax over the cached visible positions' scores (max-subtracted, f64), o = P·v. */
+export function attendCachedRef(
   o: RefArray,
   q: ArrayLike<number>,
   kc: ArrayLike<number>,
@@ -106,68 +104,79 @@ export function attentionDecodeRef(
     }
 }
 
-// ---- kernels
+/** The token's q and k turned by RoPE at position t (copies when the sizes have no ropeBase). */
+export function turnedRef(
+  x: ArrayLike<number>,
+  heads: number,
+  t: number,
+  s: Pick<AttentionDecodeSizes, 'B' | 'Dh' | 'ropeBase'>,
+): Float64Array {
+  const out = Float64Array.from(x);
+  if (s.ropeBase !== undefined)
+    ropeRef(out, x, { B: s.B, T: 1, nHeads: heads, Dh: s.Dh, base: s.ropeBase, posOffset: t });
+  return out;
+}
 
-function checkDecode(a: AttentionDecodeArgs): void {
-  checkPos('attentionDecode', a.pos);
+/** The whole step: turn q and k, append k and v at t, attend. */
+export function attentionDecodeRef(
+  o: RefArray,
+  q: ArrayLike<number>,
+  k: ArrayLike<number>,
+  v: ArrayLike<number>,
+  kc: RefArray,
+  vc: RefArray,
+  t: number,
+  s: AttentionDecodeSizes,
+): void {
+  kvAppendRef(kc, vc, turnedRef(k, s.Hkv, t, s), v, t, s);
+  attendCachedRef(o, turnedRef(q, s.H, t, s), kc, vc, t, s);
+}
+
+// ---- kernel
+
+function check(a: AttentionDecodeArgs): void {
+  if (a.pos.dtype !== 'i32' || a.pos.size < 1)
+    throw new Error(`attentionDecode: pos "${a.pos.label}" must be an i32 tensor of at least one element.`);
   if (!(a.S >= 1)) throw new Error(`attentionDecode: the cache needs at least one slot, has S=${a.S}.`);
+  if (a.ropeBase !== undefined && a.Dh % 2 !== 0)
+    throw new Error(`attentionDecode: RoPE needs an even head size, got Dh=${a.Dh}.`);
   const { B, H, Hkv, Dh, S } = a;
   checkAttention('attentionDecode', { ...a, T: 1 }, [
     [a.o, B * H * Dh],
     [a.q, B * H * Dh],
+    [a.k, B * Hkv * Dh],
+    [a.v, B * Hkv * Dh],
     [a.kCache, B * S * Hkv * Dh],
     [a.vCache, B * S * Hkv * Dh],
   ]);
-  if (a.o === a.q) throw new Error(`attentionDecode: o "${a.o.label}" may not alias q.`);
+  if ([a.q, a.k, a.v, a.kCache, a.vCache].includes(a.o))
+    throw new Error(`attentionDecode: o "${a.o.label}" may not alias an input or a cache.`);
 }
-
-function checkAppend(a: KvAppendArgs): void {
-  checkPos('kvAppend', a.pos);
-  const n = a.B * a.Hkv * a.Dh;
-  checkAttention('kvAppend', { ...a, T: 1, H: a.Hkv, window: 0, scale: 1 }, [
-    [a.kCache, n * a.S],
-    [a.vCache, n * a.S],
-    [a.k, n],
-    [a.v, n],
-  ]);
-}
-
-const u32s = (a: Omit<AttentionDecodeSizes, 'scale'>) => [a.B, a.H, a.Hkv, a.Dh, a.S, a.window, 0, 0];
-
-export const kvAppend: KernelDef<KvAppendArgs> = {
-  name: 'kvAppend',
-  cpu(a) {
-    checkAppend(a);
-    return () => kvAppendRef(a.kCache.f32, a.vCache.f32, a.k.f32, a.v.f32, position('kvAppend', a), a);
-  },
-  gpu(gpu, a) {
-    checkAppend(a);
-    return prepareDispatch(gpu, {
-      kernel: { name: 'attentionDecode.append', code, entry: 'append' },
-      buffers: [a.kCache, a.vCache, a.k, a.v, a.pos],
-      u32: u32s({ ...a, H: a.Hkv, window: 0 }),
-      f32: [1],
-      workgroups: grid(a.B * a.Hkv * a.Dh, 64),
-    });
-  },
-};
 
 export const attentionDecode: KernelDef<AttentionDecodeArgs> = {
   name: 'attentionDecode',
   cpu(a) {
-    checkDecode(a);
-    return () =>
-      attentionDecodeRef(a.o.f32, a.q.f32, a.kCache.f32, a.vCache.f32, position('attentionDecode', a), a);
+    check(a);
+    return () => {
+      const t = position(a);
+      if (a.ropeBase !== undefined && t >= ROPE_MAX_POSITION)
+        throw new Error(
+          `attentionDecode: position ${t}; RoPE supports positions below ${ROPE_MAX_POSITION}.`,
+        );
+      attentionDecodeRef(a.o.f32, a.q.f32, a.k.f32, a.v.f32, a.kCache.f32, a.vCache.f32, t, a);
+    };
   },
   gpu(gpu: Gpu, a) {
-    checkDecode(a);
+    check(a);
     // Scores of every visible position, per (b, h): at most S of them.
     const scores = gpu.pool.acquire(a.B * a.H * a.S * 4, 'attentionDecode scores');
+    const rope = a.ropeBase !== undefined;
     const step = prepareDispatch(gpu, {
-      kernel: { name: 'attentionDecode', code, entry: 'main' },
-      buffers: [a.o, scores, a.q, a.kCache, a.pos, a.vCache],
-      u32: u32s(a),
-      f32: [a.scale],
+      kernel: { name: 'attentionDecode', code },
+      buffers: [a.o, scores, a.kCache, a.vCache, a.q, a.k, a.v, a.pos],
+      u32: [a.B, a.H, a.Hkv, a.Dh, a.S, a.window, rope ? 1 : 0, 0],
+      // θ fills the uniform's array either way; without RoPE the kernel never reads it.
+      f32: [a.scale, 0, 0, 0, ...ropeThetas(a.Dh, a.ropeBase ?? 10000)],
       workgroups: [a.H, a.B],
     });
     return withScratch(gpu, [step], [scores]);

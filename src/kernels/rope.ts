@@ -5,7 +5,10 @@ import type { Gpu } from '../gpu/device';
 import type { KernelDef } from './backend';
 import { grid, prepareDispatch } from './dispatch';
 import type { Tensor } from './tensor';
-import code from './rope.wgsl?raw';
+import common from './rope-common.wgsl?raw';
+import body from './rope.wgsl?raw';
+
+const code = common + body;
 
 /** Largest head size: θ travels in the uniform block (32 vec4 = 128 frequencies). */
 export const ROPE_MAX_DH = 256;
@@ -94,10 +97,13 @@ export function ropeRef(
   }
 }
 
+/** θ_i of every pair of a head of Dh, zero-padded to the uniform's ROPE_MAX_DH / 2 entries. */
+export function ropeThetas(Dh: number, base: number): number[] {
+  return Array.from({ length: ROPE_MAX_DH / 2 }, (_, i) => (i < Dh / 2 ? invFreq(i, Dh, base) : 0));
+}
+
 function prepare(gpu: Gpu, out: Tensor, x: Tensor, s: RopeSizes, inverse: boolean, accumulate: boolean) {
-  const theta = Array.from({ length: ROPE_MAX_DH / 2 }, (_, i) =>
-    i < s.Dh / 2 ? invFreq(i, s.Dh, s.base) : 0,
-  );
+  const theta = ropeThetas(s.Dh, s.base);
   const n = (s.B * s.T * s.nHeads * s.Dh) / 2;
   return prepareDispatch(gpu, {
     kernel: { name: inverse ? 'ropeBackward' : 'rope', code },

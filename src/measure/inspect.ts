@@ -1,13 +1,14 @@
 // Inside views of a trained model (the playground's "inside" panel): a sample sentence is decoded token
 // by token with the model's own Decoder, and after each token we read
 //  - for every attention layer, the probabilities of the current query over the cached keys: the query
-//    (after QK-norm and RoPE) and the key cache are read back from the decode graph's attentionDecode op
-//    and softmax(q·k/√Dh) is computed here over the keys that op sees (causal, sliding window, GQA);
+//    (after QK-norm; RoPE is applied here as the op applies it) and the key cache are read back from
+//    the decode graph's attentionDecode op, and softmax(q·k/√Dh) is computed here over the keys that
+//    op sees (causal, sliding window, GQA);
 //  - for every layer with a fixed-size recurrent state (Mamba, Mamba-2, Gated DeltaNet, RetNet,
 //    RWKV-7), the L2 norm of each row of that state, ready for a heatmap over time.
 // The attention op is found by watching the backend while the decoder records its graph (a probe that
 // leaves the model code untouched): its arguments are the very tensors the model attends with.
-import { attentionDecode, type AttentionDecodeArgs } from '../kernels/attention-decode';
+import { attentionDecode, turnedRef, type AttentionDecodeArgs } from '../kernels/attention-decode';
 import { firstKey, score } from '../kernels/attention';
 import type { Backend, KernelDef } from '../kernels/backend';
 import { Decoder } from '../models/decode';
@@ -178,7 +179,8 @@ export async function inspectModel(
       decoder.step(tokens.subarray(t, t + 1), t);
       for (const { args, map } of attention) {
         const [q, k] = await Promise.all([backend.read(args.q), backend.read(args.kCache)]);
-        attentionRow(map.probs, q, k, t, n, args);
+        // The op turns the query by RoPE itself; the cache already holds turned keys.
+        attentionRow(map.probs, turnedRef(q, args.H, t, args), k, t, n, args);
       }
       for (const { tensor, width, trace } of states)
         rowNorms(await backend.read(tensor), width, trace.norms, t * trace.rows);

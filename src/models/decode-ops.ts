@@ -1,9 +1,8 @@
 // Forward-only graph ops of the decode step (no gradients: decode never trains). Each records one
 // kernel that reads or updates a layer's persistent state; shapes are one token per sequence.
 import type { Graph } from '../autograd/graph';
-import { attentionDecode, kvAppend } from '../kernels/attention-decode';
+import { attentionDecode } from '../kernels/attention-decode';
 import { conv1dStep as conv1dStepKernel } from '../kernels/conv1d-step';
-import { rope } from '../kernels/rope';
 import type { Tensor } from '../kernels/tensor';
 
 /**
@@ -25,21 +24,6 @@ export function conv1dStep(
   return y;
 }
 
-/** RoPE of one token per sequence, x (B, nHeads·Dh), at the position held by `pos` (i32 [1]). */
-export function ropeAt(
-  g: Graph,
-  x: Tensor,
-  pos: Tensor,
-  B: number,
-  nHeads: number,
-  Dh: number,
-  base: number,
-): Tensor {
-  const y = g.tensor(x.shape, `rope(${x.label})`);
-  g.forward(rope, { out: y, x, pos, B, T: 1, nHeads, Dh, base });
-  return y;
-}
-
 export interface KvCache {
   k: Tensor; // (B, S, Hkv, Dh)
   v: Tensor; // (B, S, Hkv, Dh)
@@ -48,8 +32,9 @@ export interface KvCache {
 }
 
 /**
- * Appends k, v (B, Hkv·Dh) at `pos` and attends q (B, H·Dh) to the cached positions visible from pos
- * (causal, GQA, sliding window): o (B, H·Dh).
+ * Turns q (B, H·Dh) and k (B, Hkv·Dh) by RoPE at `pos` (when `ropeBase` is set), appends k, v to the
+ * cache and attends q to the cached positions visible from pos (causal, GQA, sliding window): o
+ * (B, H·Dh). One kernel: decode of small models is bound by the number of dispatches.
  */
 export function cachedAttention(
   g: Graph,
@@ -58,12 +43,11 @@ export function cachedAttention(
   v: Tensor,
   cache: KvCache,
   pos: Tensor,
-  s: { B: number; H: number; Hkv: number; Dh: number; window: number },
+  s: { B: number; H: number; Hkv: number; Dh: number; window: number; ropeBase?: number },
 ): Tensor {
-  const { B, H, Hkv, Dh } = s;
-  g.forward(kvAppend, { kCache: cache.k, vCache: cache.v, k, v, pos, B, Hkv, Dh, S: cache.S });
+  const { B, H, Dh } = s;
   const o = g.tensor([B, H * Dh], `attentionDecode(${q.label})`);
   const scale = 1 / Math.sqrt(Dh);
-  g.forward(attentionDecode, { o, q, kCache: cache.k, vCache: cache.v, pos, ...s, S: cache.S, scale });
+  g.forward(attentionDecode, { o, q, k, v, kCache: cache.k, vCache: cache.v, pos, ...s, S: cache.S, scale });
   return o;
 }

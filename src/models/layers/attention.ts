@@ -6,7 +6,7 @@
 import * as op from '../../autograd/ops';
 import { conv1d } from '../../autograd/ops-mixer';
 import type { Tensor } from '../../kernels/tensor';
-import { cachedAttention, conv1dStep, ropeAt } from '../decode-ops';
+import { cachedAttention, conv1dStep } from '../decode-ops';
 import type { Init } from '../params';
 import type { AttentionMixer } from '../spec';
 import type { ParamShape } from '../spec-params';
@@ -75,9 +75,9 @@ export function attentionStep(c: DecodeContext, m: AttentionMixer, x: Tensor): T
   const conv: ShortConv = (name, p, w, channels) =>
     conv1dStep(g, p, c.state(`${name}_conv_state`, [B, channels, K - 1]), w, undefined, B, channels, K);
   const [q, k, v] = projectQkv(c, m, x, conv); // (B, H·Dh), (B, Hkv·Dh) ×2
-  const rope = (t: Tensor, heads: number) => (m.rope ? ropeAt(g, t, pos, B, heads, Dh, m.ropeBase) : t);
   const S = kvSlots(m, c.capacity);
   const cache = { k: c.state('k_cache', [B, S, Hkv, Dh]), v: c.state('v_cache', [B, S, Hkv, Dh]), S };
-  const a = cachedAttention(g, rope(q, H), rope(k, Hkv), v, cache, pos, { B, H, Hkv, Dh, window: m.window }); // (B, H·Dh)
+  const ropeBase = m.rope ? m.ropeBase : undefined;
+  const a = cachedAttention(g, q, k, v, cache, pos, { B, H, Hkv, Dh, window: m.window, ropeBase }); // (B, H·Dh)
   return project(c, a, 'o_proj');
 }
