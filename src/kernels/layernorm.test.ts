@@ -1,9 +1,16 @@
 // LayerNorm: GPU against the CPU reference (rows = 1, odd widths, many rows per dweight block,
-// > 65535 rows), dx and dweight/dbias overwriting or accumulating; finite differences for the backward.
+// > 65535 rows), dx and dweight/dbias overwriting or accumulating, under both plans; finite differences
+// for the backward.
 import { describe, it } from 'vitest';
 import { Rng } from '../data/rng';
 
-import { NORM_EPS as EPS, normDxTolerance as dxTolerance, normInput, normCases } from './norm-cases';
+import {
+  NORM_EPS as EPS,
+  NORM_PLANS,
+  normDxTolerance as dxTolerance,
+  normInput,
+  normCases,
+} from './norm-cases';
 import { checkGradient, compareBackends, randn, type Case } from './testing';
 import {
   layernorm,
@@ -17,7 +24,7 @@ import {
 /** x with a per-row offset and scale, so rows differ in mean and variance. */
 const input = (rng: Rng, rows: number, D: number) => normInput(rng, rows, D, 3);
 
-describe('layernorm', () => {
+describe.each(NORM_PLANS)('layernorm, %s', (_, plan) => {
   const rng = new Rng(12);
 
   it('forward matches the CPU reference', async () => {
@@ -35,6 +42,7 @@ describe('layernorm', () => {
         rows,
         D,
         eps: EPS,
+        plan,
       }),
     }));
     await compareBackends(layernorm, cases);
@@ -66,14 +74,19 @@ describe('layernorm', () => {
           D,
           accumulate,
           accumulateParams,
+          plan,
         }),
         atol: { dx: dxTolerance(rstd), dweight: long, dbias: long },
       };
     });
     await compareBackends(layernormBackward, cases);
   });
+});
 
-  it('backward reference agrees with finite differences', () => {
+describe('layernorm reference', () => {
+  const rng = new Rng(12);
+
+  it('backward agrees with finite differences', () => {
     for (let c = 0; c < 8; c++) {
       const rows = 1 + rng.int(3);
       const D = 2 + rng.int(8);

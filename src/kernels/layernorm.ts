@@ -1,6 +1,6 @@
 // LayerNorm (GPT-2, RWKV): out = (x − mean)/√(var + eps) · weight + bias over rows of width D, saving
-// per-row mean and rstd. Backward writes dx (a workgroup per row), dweight and dbias (two-pass column
-// sums: per-block partials, then a fixed-order sum).
+// per-row mean and rstd. Backward writes dx (a workgroup or an invocation per row, see NormPlan),
+// dweight and dbias (two-pass column sums: per-block partials, then a fixed-order sum).
 import type { KernelDef } from './backend';
 import { withScratch } from './dispatch';
 import { checkSizes, prepareColumnSum, type Floats } from './elementwise';
@@ -10,13 +10,14 @@ import {
   prepareNormBackward,
   prepareNormForward,
   type NormBackwardOptions,
+  type NormPlanOption,
 } from './norm-common';
 import type { Tensor } from './tensor';
 import own from './layernorm.wgsl?raw';
 
 const code = normCode(own);
 
-export interface LayernormArgs {
+export interface LayernormArgs extends NormPlanOption {
   out: Tensor;
   /** (rows) saved for backward. */
   mean: Tensor;

@@ -1,9 +1,11 @@
 // LayerNorm over rows of width D: y = (x − mean)·rstd·w + b with rstd = 1/√(var + eps); mean and rstd
-// saved per row. forward (two-pass mean/variance) and backward (dx): one workgroup per row.
+// saved per row. forward (two-pass mean/variance) and backward (dx): one workgroup or one invocation
+// (ROWS) per row.
 // dparams: one invocation per (block of rows, column) writes partial dweight and dbias sums, which
 // sumRows' kernel then adds in fixed order.
-// Prepended: norm-common.wgsl (Params, p, dx, dy, partials, WG, rowSum, rowOf, storeDx, blockRows).
-alias Sum = vec2f; // rowSum adds two sums at once
+// Prepended: norm-common.wgsl (Params, p, dx, dy, partials, WG, ROWS, rowWork, readRow,
+// writesRow, rowTotal, storeDx, blockRows).
+alias Sum = vec2f; // rowTotal adds two sums at once
 @group(0) @binding(4) var<storage, read> x: array<f32>;
 @group(0) @binding(6) var<storage, read> weight: array<f32>;
 // forward: y, meanOut, rstdOut, x, bias, weight
@@ -21,24 +23,25 @@ fn forward(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let row = rowOf(wg, nwg);
-  if (row >= p.rows) { return; }
-  let base = row * p.D;
+  let w = rowWork(wg, nwg, lid);
+  let base = w.row * p.D;
+  // Mean shifted by the row's first value: the sums stay small when the row's offset is large.
+  let x0 = x[readRow(w) * p.D];
   var s = 0.0;
-  for (var i = lid; i < p.D; i += WG) { s += x[base + i]; }
-  let mu = rowSum(vec2f(s, 0.0), lid).x / f32(p.D);
+  for (var i = w.first; i < w.end; i += w.step) { s += x[base + i] - x0; }
+  let mu = x0 + rowTotal(vec2f(s, 0.0), lid).x / f32(p.D);
   var ss = 0.0;
-  for (var i = lid; i < p.D; i += WG) {
+  for (var i = w.first; i < w.end; i += w.step) {
     let c = x[base + i] - mu;
     ss += c * c;
   }
-  let r = inverseSqrt(rowSum(vec2f(ss, 0.0), lid).x / f32(p.D) + p.eps);
-  for (var i = lid; i < p.D; i += WG) {
+  let r = inverseSqrt(rowTotal(vec2f(ss, 0.0), lid).x / f32(p.D) + p.eps);
+  for (var i = w.first; i < w.end; i += w.step) {
     y[base + i] = (x[base + i] - mu) * r * weight[i] + bias[i];
   }
-  if (lid == 0u) {
-    meanOut[row] = mu;
-    rstdOut[row] = r;
+  if (writesRow(w)) {
+    meanOut[w.row] = mu;
+    rstdOut[w.row] = r;
   }
 }
 
@@ -49,18 +52,17 @@ fn backward(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let row = rowOf(wg, nwg);
-  if (row >= p.rows) { return; }
-  let base = row * p.D;
-  let mu = mean[row];
-  let r = rstd[row];
+  let w = rowWork(wg, nwg, lid);
+  let base = w.row * p.D;
+  let mu = mean[readRow(w)];
+  let r = rstd[readRow(w)];
   var sums = vec2f(0.0);
-  for (var i = lid; i < p.D; i += WG) {
+  for (var i = w.first; i < w.end; i += w.step) {
     let g = dy[base + i] * weight[i];
     sums += vec2f(g, g * (x[base + i] - mu) * r);
   }
-  let m = rowSum(sums, lid) / f32(p.D); // (mean(g), mean(g ⊙ x̂))
-  for (var i = lid; i < p.D; i += WG) {
+  let m = rowTotal(sums, lid) / f32(p.D); // (mean(g), mean(g ⊙ x̂))
+  for (var i = w.first; i < w.end; i += w.step) {
     let xh = (x[base + i] - mu) * r;
     let v = r * (dy[base + i] * weight[i] - m.x - xh * m.y);
     storeDx(base + i, v);

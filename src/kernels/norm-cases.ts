@@ -1,6 +1,14 @@
-// Random row-norm shapes and inputs for the layernorm and rmsnorm tests (odd widths, rows = 1, > 65535 rows).
+// Random row-norm shapes and inputs for the layernorm and rmsnorm tests (odd widths, rows = 1, > 65535 rows),
+// and the plans they run under.
 import type { Rng } from '../data/rng';
+import type { NormPlan } from './norm-common';
 import { randn } from './testing';
+
+/** The plans of the per-row entries: each is tested here whatever the adapter. */
+export const NORM_PLANS: [string, NormPlan][] = [
+  ['rows plan', 'rows'],
+  ['workgroups plan', 'workgroups'],
+];
 
 export const NORM_WIDTHS = [1, 3, 7, 65, 257, 32, 256, 1000];
 export const NORM_CASES = 56;

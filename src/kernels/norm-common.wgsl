@@ -1,4 +1,4 @@
-// Shared by the row-norm kernels (prepended by the host); each declares `alias Sum` (the type rowSum adds).
+// Shared by the row-norm kernels (prepended by the host); each declares `alias Sum` (the type rowTotal adds).
 struct Params { rows: u32, D: u32, rowsPerBlock: u32, accumulate: u32, eps: f32 }
 @group(0) @binding(0) var<uniform> p: Params;
 // backward: dx, dy, …; the parameter partials entry: partials, dy, …
@@ -7,7 +7,33 @@ struct Params { rows: u32, D: u32, rowsPerBlock: u32, accumulate: u32, eps: f32 
 @group(0) @binding(1) var<storage, read_write> partials: array<f32>;
 
 override WG: u32 = 256; // a power of two
+// Plan: true = one invocation per row (WG rows per workgroup, no barriers: software adapters);
+// false = one workgroup per row, its values spread over the lanes and summed by rowSum.
+override ROWS: bool = false;
 var<workgroup> red: array<Sum, WG>;
+
+// An invocation's share of a row: values first, first + step, … below end (0 past the last row, so
+// every invocation of a workgroup reaches the barriers).
+struct RowWork { row: u32, first: u32, step: u32, end: u32 }
+
+fn rowWork(wg: vec3u, nwg: vec3u, lid: u32) -> RowWork {
+  let group = wg.x + wg.y * nwg.x;
+  var w = RowWork(group, lid, WG, 0u);
+  if (ROWS) { w = RowWork(group * WG + lid, 0u, 1u, 0u); }
+  if (w.row < p.rows) { w.end = p.D; }
+  return w;
+}
+
+// The row w reads per-row values (x[row, 0], mean, rstd) from: its own; past the end, the last
+// (read, unused).
+fn readRow(w: RowWork) -> u32 {
+  return min(w.row, p.rows - 1u);
+}
+
+// Whether this invocation writes the row's own outputs (mean, rstd).
+fn writesRow(w: RowWork) -> bool {
+  return w.row < p.rows && w.first == 0u;
+}
 
 // Sum of v over the workgroup (tree in workgroup memory, fixed order).
 fn rowSum(v: Sum, lid: u32) -> Sum {
@@ -22,8 +48,10 @@ fn rowSum(v: Sum, lid: u32) -> Sum {
   return total;
 }
 
-fn rowOf(wg: vec3u, nwg: vec3u) -> u32 {
-  return wg.x + wg.y * nwg.x;
+// Sum of v over the row: v itself when one invocation holds the whole row.
+fn rowTotal(v: Sum, lid: u32) -> Sum {
+  if (ROWS) { return v; }
+  return rowSum(v, lid);
 }
 
 // dx[i] = v, or dx[i] += v when accumulating.

@@ -1,9 +1,17 @@
 // RMSNorm: GPU against the CPU reference (rows = 1, odd widths, many rows per dweight block,
-// > 65535 rows), dx and dweight overwriting or accumulating; finite differences for the backward.
-import { describe, it } from 'vitest';
+// > 65535 rows), dx and dweight overwriting or accumulating, under both plans; finite differences for
+// the backward; the plan chosen per adapter.
+import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
 
-import { NORM_EPS as EPS, normDxTolerance as dxTolerance, normInput, normCases } from './norm-cases';
+import {
+  NORM_EPS as EPS,
+  NORM_PLANS,
+  normDxTolerance as dxTolerance,
+  normInput,
+  normCases,
+} from './norm-cases';
+import { normPlan } from './norm-common';
 import { checkGradient, compareBackends, randn, type Case } from './testing';
 import {
   rmsnorm,
@@ -17,7 +25,7 @@ import {
 /** x with a per-row offset and scale, so rows differ in rms. */
 const input = (rng: Rng, rows: number, D: number) => normInput(rng, rows, D, 1);
 
-describe('rmsnorm', () => {
+describe.each(NORM_PLANS)('rmsnorm, %s', (_, plan) => {
   const rng = new Rng(11);
 
   it('forward matches the CPU reference', async () => {
@@ -25,7 +33,7 @@ describe('rmsnorm', () => {
       label: JSON.stringify({ rows, D }),
       inputs: { x: input(rng, rows, D), weight: randn(rng, D) },
       outputs: { out: randn(rng, rows * D), rstd: randn(rng, rows) },
-      args: (t) => ({ out: t.out, rstd: t.rstd, x: t.x, weight: t.weight, rows, D, eps: EPS }),
+      args: (t) => ({ out: t.out, rstd: t.rstd, x: t.x, weight: t.weight, rows, D, eps: EPS, plan }),
     }));
     await compareBackends(rmsnorm, cases);
   });
@@ -53,14 +61,19 @@ describe('rmsnorm', () => {
           D,
           accumulate,
           accumulateParams,
+          plan,
         }),
         atol: { dx: dxTolerance(rstd), dweight: Math.max(1e-5, 1e-6 * rows) },
       };
     });
     await compareBackends(rmsnormBackward, cases);
   });
+});
 
-  it('backward reference agrees with finite differences', () => {
+describe('rmsnorm reference', () => {
+  const rng = new Rng(11);
+
+  it('backward agrees with finite differences', () => {
     for (let c = 0; c < 8; c++) {
       const rows = 1 + rng.int(3);
       const D = 2 + rng.int(8);
@@ -80,5 +93,14 @@ describe('rmsnorm', () => {
       checkGradient(loss, x, dx, { label: `rmsnorm dx ${rows}×${D}` });
       checkGradient(loss, weight, dweight, { label: `rmsnorm dweight ${rows}×${D}` });
     }
+  });
+});
+
+describe('normPlan', () => {
+  it('plans rows on software adapters and workgroups on GPUs; a forced plan wins', () => {
+    expect(normPlan({ isSoftware: true })).toBe('rows');
+    expect(normPlan({ isSoftware: false })).toBe('workgroups');
+    expect(normPlan({ isSoftware: true }, 'workgroups')).toBe('workgroups');
+    expect(normPlan({ isSoftware: false }, 'rows')).toBe('rows');
   });
 });

@@ -1,5 +1,6 @@
 // RMSNorm (LLaMA/OLMo): out = x / √(mean(x²) + eps) · weight over rows of width D, saving the per-row
-// rstd for backward. Backward writes dx (a workgroup per row) and dweight (two-pass column sums).
+// rstd for backward. Backward writes dx (a workgroup or an invocation per row, see NormPlan) and
+// dweight (two-pass column sums).
 import type { KernelDef } from './backend';
 import { withScratch } from './dispatch';
 import { checkSizes, prepareColumnSum, type Floats } from './elementwise';
@@ -9,6 +10,7 @@ import {
   prepareNormBackward,
   prepareNormForward,
   type NormBackwardOptions,
+  type NormPlanOption,
 } from './norm-common';
 import type { Tensor } from './tensor';
 import own from './rmsnorm.wgsl?raw';
@@ -17,7 +19,7 @@ export { rowWorkgroup } from './norm-common';
 
 const code = normCode(own);
 
-export interface RmsnormArgs {
+export interface RmsnormArgs extends NormPlanOption {
   out: Tensor;
   /** (rows) 1/√(mean(x²) + eps), saved for backward. */
   rstd: Tensor;

@@ -1,7 +1,8 @@
 // RMSNorm over rows of width D: y = x·rstd·w with rstd = 1/√(mean(x²) + eps), saved per row.
-// forward and backward (dx): one workgroup per row. dweight: one invocation per (block of rows,
-// column) writes a partial sum; sumRows' kernel then adds the partials in fixed order.
-// Prepended: norm-common.wgsl (Params, p, dx, dy, partials, WG, rowSum, rowOf, storeDx, blockRows).
+// forward and backward (dx): one workgroup or one invocation (ROWS) per row. dweight: one invocation
+// per (block of rows, column) writes a partial sum; sumRows' kernel then adds the partials in order.
+// Prepended: norm-common.wgsl (Params, p, dx, dy, partials, WG, ROWS, rowWork, readRow,
+// writesRow, rowTotal, storeDx, blockRows).
 alias Sum = f32;
 @group(0) @binding(3) var<storage, read> x: array<f32>;
 // forward: y, rstdOut, x, weight
@@ -19,19 +20,18 @@ fn forward(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let row = rowOf(wg, nwg);
-  if (row >= p.rows) { return; }
-  let base = row * p.D;
+  let w = rowWork(wg, nwg, lid);
+  let base = w.row * p.D;
   var ss = 0.0;
-  for (var i = lid; i < p.D; i += WG) {
+  for (var i = w.first; i < w.end; i += w.step) {
     let v = x[base + i];
     ss += v * v;
   }
-  let r = inverseSqrt(rowSum(ss, lid) / f32(p.D) + p.eps);
-  for (var i = lid; i < p.D; i += WG) {
+  let r = inverseSqrt(rowTotal(ss, lid) / f32(p.D) + p.eps);
+  for (var i = w.first; i < w.end; i += w.step) {
     y[base + i] = x[base + i] * r * weight[i];
   }
-  if (lid == 0u) { rstdOut[row] = r; }
+  if (writesRow(w)) { rstdOut[w.row] = r; }
 }
 
 // dx = r·(g − x̂·mean(g ⊙ x̂)) with g = dy ⊙ w, x̂ = x·r.
@@ -41,16 +41,15 @@ fn backward(
   @builtin(num_workgroups) nwg: vec3u,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let row = rowOf(wg, nwg);
-  if (row >= p.rows) { return; }
-  let base = row * p.D;
-  let r = rstd[row];
+  let w = rowWork(wg, nwg, lid);
+  let base = w.row * p.D;
+  let r = rstd[readRow(w)];
   var dot = 0.0;
-  for (var i = lid; i < p.D; i += WG) {
+  for (var i = w.first; i < w.end; i += w.step) {
     dot += dy[base + i] * weight[i] * x[base + i];
   }
-  let m = rowSum(dot, lid) * r / f32(p.D); // mean(g ⊙ x̂)
-  for (var i = lid; i < p.D; i += WG) {
+  let m = rowTotal(dot, lid) * r / f32(p.D); // mean(g ⊙ x̂)
+  for (var i = w.first; i < w.end; i += w.step) {
     let v = r * (dy[base + i] * weight[i] - x[base + i] * r * m);
     storeDx(base + i, v);
   }
