@@ -38,12 +38,14 @@ export const MIXER_CONTENT: Record<MixerKind, MixerContent> = {
     does:
       'Each token looks back at every earlier token (or the last W with a window), scores how relevant ' +
       'each one is, and takes a weighted average of their values. It can copy any detail from anywhere ' +
-      'in the context, which is why it is so good at recall. RoPE rotates q and k by their positions.',
+      'in the context, which is why it is so good at recall. RoPE rotates q and k by their positions. ' +
+      'With convSize > 0 (Primer) a short causal conv first mixes each of q, k, v over the last few ' +
+      'tokens, so a key already carries the token before it: associative recall is learned far faster.',
     costs:
       'Work per token grows with the context: the t-th token compares itself with t keys. Decoding ' +
       'keeps every key and value (the KV cache), 2·kvHeads·d_h floats per token per layer, so memory ' +
       'grows linearly with context. A window caps both at W; grouped-query heads (kvHeads < heads) ' +
-      'shrink the cache.',
+      'shrink the cache. Primer convs add a fixed (convSize − 1)·(d + 2·kvHeads·d_h) floats of state.',
   },
   mamba: {
     name: 'Mamba',
