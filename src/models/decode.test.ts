@@ -8,7 +8,7 @@ import type { Backend } from '../kernels/backend';
 import { backends, expectClose } from '../kernels/testing';
 import { modelCost } from '../measure/cost-model';
 import { Decoder } from './decode';
-import { lively } from './decode-testing';
+import { lively, redrawWeights } from './decode-testing';
 import { MIXERS, modelForward } from './model';
 import { resolvePreset } from './presets';
 import type { Mixer, ModelSpec } from './spec';
@@ -53,22 +53,26 @@ const PRIMER = resolveSpec({
   ],
 });
 
-/** Decodes B random sequences of the spec's context token by token and compares with the forward. */
+/**
+ * Decodes B random sequences of the spec's context token by token and compares with the forward. The
+ * decoder first decodes another sequence with other weights: reset must clear every state and redo the
+ * parameter-only setup (Hyena's filter) for the weights of now.
+ */
 async function expectDecodeEqualsForward(backend: Backend, spec: ModelSpec, seed: number): Promise<void> {
   const T = spec.contextLength;
-  const p = lively(backend, spec, seed);
+  const p = lively(backend, spec, seed + 7);
   const rng = new Rng(seed + 2);
   const ids = Int32Array.from({ length: B * T }, () => rng.int(V));
-  const g = new Graph(backend);
-  const tokens = g.tensor([B * T], 'tokens', 'i32');
-  const logits = modelForward(g, p, spec, tokens, B, T);
-  backend.write(tokens, ids);
-  backend.run(g.forwardOps);
-  const want = (await backend.read(logits)) as Float32Array; // (B, T, V)
   const dec = new Decoder(backend, p, spec, { batch: B, capacity: T });
+  const g = new Graph(backend);
   try {
-    // Another sequence first: reset must clear every state.
     dec.prefill(Int32Array.from({ length: 3 * B }, () => rng.int(V)));
+    redrawWeights(backend, p, spec, seed + 1);
+    const tokens = g.tensor([B * T], 'tokens', 'i32');
+    const logits = modelForward(g, p, spec, tokens, B, T);
+    backend.write(tokens, ids);
+    backend.run(g.forwardOps);
+    const want = (await backend.read(logits)) as Float32Array; // (B, T, V)
     dec.reset();
     for (let t = 0; t < T; t++) {
       dec.step(

@@ -25,7 +25,10 @@ export interface DecodeState {
 }
 
 export class Decoder {
+  /** The one-token step, replayed at every position. */
   readonly graph: Graph;
+  /** Parameter-only work, run by every reset (the parameters may have changed since the last). */
+  readonly setup: Graph;
   /** Token ids (B), i32. */
   readonly tokens: Tensor;
   /** Position of the token being decoded (i32 [1]). */
@@ -49,6 +52,7 @@ export class Decoder {
     this.batch = B;
     this.capacity = capacity;
     const g = (this.graph = new Graph(backend));
+    this.setup = new Graph(backend);
     this.tokens = g.tensor([B], 'decode tokens', 'i32');
     this.pos = g.tensor([1], 'decode pos', 'i32');
     const c: Omit<LayerContext, 'prefix'> = { g, p: params, spec, B, T: 1 };
@@ -66,6 +70,7 @@ export class Decoder {
         prefix,
         pos: this.pos,
         capacity: this.capacity,
+        setup: this.setup,
         state: (name, shape) => this.state(index, `${prefix}.${name}`, shape),
       }),
       mix: (mixer, mc, m, x) => mixer.step(mc, m, x),
@@ -91,8 +96,9 @@ export class Decoder {
     return { total: perLayer.reduce((a, b) => a + b, 0), perLayer };
   }
 
-  /** Zeroes every state: the next step starts new sequences at position 0. */
+  /** Runs the setup and zeroes every state: the next step starts new sequences at position 0. */
   reset(): void {
+    this.backend.run(this.setup.forwardOps);
     for (const s of this.states) this.backend.write(s.tensor, new Float32Array(s.tensor.size));
   }
 
@@ -133,5 +139,6 @@ export class Decoder {
 
   dispose(): void {
     this.graph.dispose();
+    this.setup.dispose();
   }
 }

@@ -145,6 +145,7 @@ export async function expectStepMatchesForward<M>(o: {
 
   const states = new Map<string, Tensor>();
   const d = new Graph(gpu);
+  const setup = new Graph(gpu);
   const c: DecodeContext = {
     g: d,
     p,
@@ -154,6 +155,7 @@ export async function expectStepMatchesForward<M>(o: {
     prefix,
     pos: d.tensor([1], 'pos', 'i32'),
     capacity: T,
+    setup,
     state(name, shape) {
       if (!states.has(name)) {
         const s = d.tensor(shape, name);
@@ -165,6 +167,7 @@ export async function expectStepMatchesForward<M>(o: {
   };
   const x1 = d.tensor([B, D], 'x_t');
   const y1 = o.step(c, o.mixer, x1);
+  gpu.run(setup.forwardOps);
   const got = new Float32Array(B * T * D);
   for (let t = 0; t < T; t++) {
     const tok = new Float32Array(B * D);
@@ -177,6 +180,6 @@ export async function expectStepMatchesForward<M>(o: {
   }
   throwGpuErrors(gpu);
   expectClose(got, want, { rtol: 1e-5, atol: 1e-6, label: 'step vs forward' });
-  [g, d].forEach((gr) => gr.dispose());
+  [g, d, setup].forEach((gr) => gr.dispose());
   return { want, states: [...states.keys()].sort() };
 }

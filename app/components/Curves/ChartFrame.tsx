@@ -4,13 +4,12 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { WarnIcon } from '../Header/WarnIcon';
 import { chartPng, download, downloadCsv, type PngText } from './export';
+import type { Series } from './series';
 
-export interface LegendItem {
+/** The line style of a quantity in the legend (the series colour is shown separately). */
+export interface LineStyle {
   label: string;
-  color: string;
-  /** Line style of a quantity (the series colour is shown separately). */
-  dash?: 'solid' | 'dashed' | 'dotted' | 'thin' | 'hollow';
-  title?: string;
+  dash: 'solid' | 'dashed' | 'dotted' | 'thin' | 'hollow';
 }
 
 export interface MeasuredBy {
@@ -23,8 +22,8 @@ interface Props {
   id: string;
   title: string;
   sub: string;
-  series: LegendItem[];
-  styles: LegendItem[];
+  series: readonly Series[];
+  styles: readonly LineStyle[];
   measuredBy: MeasuredBy;
   csv: () => string;
   empty?: string | null;
@@ -86,7 +85,7 @@ export function ChartFrame(p: Props) {
       </div>
       <ul className="curve-legend" aria-label="Series">
         {p.series.map((s) => (
-          <li key={s.label} title={s.title}>
+          <li key={s.label} title={s.code}>
             <span className="curve-swatch" style={{ background: s.color }} aria-hidden="true" />
             {s.label}
           </li>
@@ -94,8 +93,8 @@ export function ChartFrame(p: Props) {
       </ul>
       <ul className="curve-legend curve-styles" aria-label="Line styles">
         {p.styles.map((s) => (
-          <li key={s.label} title={s.title}>
-            <span className={`curve-dash curve-dash-${s.dash ?? 'solid'}`} aria-hidden="true" />
+          <li key={s.label}>
+            <span className={`curve-dash curve-dash-${s.dash}`} aria-hidden="true" />
             {s.label}
           </li>
         ))}

@@ -1,10 +1,11 @@
 // Memory against T, log-log: decode state, prefill peak and training-step peak of each overlaid spec
 // (batch 1), the cost model's lines beside the engine's measured points (MEASURE.md curve 1).
 import { useMemo } from 'react';
-import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Line } from 'recharts';
 import { useStore } from '../../store';
 import { ChartFrame } from './ChartFrame';
-import { AXIS_PROPS, contextAxis, extent, fmtBytes, fmtT, logAxis, TOOLTIP_STYLE } from './axes';
+import { contextAxis, extent, fmtBytes, logAxis } from './axes';
+import { CurvePlot } from './CurvePlot';
 import { toCsv, type CsvValue } from './export';
 import { measuredBy } from './measured-by';
 import { analytic, ANALYTIC_T, type Series } from './series';
@@ -66,8 +67,8 @@ export function MemoryChart({ series }: { series: Series[] }) {
       testId="memory-chart"
       title="Memory vs T"
       sub="bytes · batch 1 · lines analytic, points measured"
-      series={series.map((s) => ({ label: s.label, color: s.color, title: s.code }))}
-      styles={QUANTITIES.map((q) => ({ label: q.label, color: 'var(--muted)', dash: q.dash }))}
+      series={series}
+      styles={QUANTITIES}
       measuredBy={by}
       csv={csv}
       data={{
@@ -78,70 +79,44 @@ export function MemoryChart({ series }: { series: Series[] }) {
       note={misses.length > 0 ? `Does not fit: ${misses.join(' · ')}` : null}
       empty={series.every((s) => !s.spec) ? 'The stack has problems: fix them to see its curves.' : null}
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart margin={{ top: 8, right: 12, bottom: 4, left: 4 }}>
-          <CartesianGrid stroke="var(--grid)" />
-          <XAxis
-            dataKey="T"
-            type="number"
-            scale="log"
-            domain={x.domain}
-            ticks={x.ticks}
-            tickFormatter={fmtT}
-            allowDataOverflow
-            minTickGap={4}
-            {...AXIS_PROPS}
-          />
-          <YAxis
-            type="number"
-            scale="log"
-            domain={y.domain}
-            ticks={y.ticks}
-            tickFormatter={fmtBytes}
-            allowDataOverflow
-            width={66}
-            axisLine={false}
-            {...AXIS_PROPS}
-          />
-          <Tooltip
-            isAnimationActive={false}
-            contentStyle={TOOLTIP_STYLE}
-            labelFormatter={(T) => `T = ${String(T)}`}
-            formatter={(v) => (typeof v === 'number' ? fmtBytes(v) : String(v))}
-          />
-          {lines.flatMap((l) =>
-            QUANTITIES.map((q) => (
-              <Line
-                key={`${l.s.key}-${q.key}`}
-                name={`${l.s.label}: ${q.label} (analytic)`}
-                data={l.analytic}
-                dataKey={q.key}
-                stroke={l.s.color}
-                strokeDasharray={q.array}
-                strokeWidth={2}
-                dot={false}
-                activeDot={false}
-                isAnimationActive={false}
-              />
-            )),
-          )}
-          {lines.flatMap((l) =>
-            QUANTITIES.map((q) => (
-              <Line
-                key={`${l.s.key}-${q.key}-measured`}
-                name={`${l.s.label}: ${q.label} (measured)`}
-                data={l.points}
-                dataKey={q.key}
-                stroke="none"
-                dot={{ r: 4.5, fill: l.s.color, stroke: 'var(--surface)', strokeWidth: 1.5 }}
-                activeDot={{ r: 6 }}
-                isAnimationActive={false}
-                className="measured-points"
-              />
-            )),
-          )}
-        </ComposedChart>
-      </ResponsiveContainer>
+      <CurvePlot
+        x={x}
+        y={[{ domain: y.domain, ticks: y.ticks, format: fmtBytes, width: 66 }]}
+        marginRight={12}
+        value={fmtBytes}
+      >
+        {lines.flatMap((l) =>
+          QUANTITIES.map((q) => (
+            <Line
+              key={`${l.s.key}-${q.key}`}
+              name={`${l.s.label}: ${q.label} (analytic)`}
+              data={l.analytic}
+              dataKey={q.key}
+              stroke={l.s.color}
+              strokeDasharray={q.array}
+              strokeWidth={2}
+              dot={false}
+              activeDot={false}
+              isAnimationActive={false}
+            />
+          )),
+        )}
+        {lines.flatMap((l) =>
+          QUANTITIES.map((q) => (
+            <Line
+              key={`${l.s.key}-${q.key}-measured`}
+              name={`${l.s.label}: ${q.label} (measured)`}
+              data={l.points}
+              dataKey={q.key}
+              stroke="none"
+              dot={{ r: 4.5, fill: l.s.color, stroke: 'var(--surface)', strokeWidth: 1.5 }}
+              activeDot={{ r: 6 }}
+              isAnimationActive={false}
+              className="measured-points"
+            />
+          )),
+        )}
+      </CurvePlot>
     </ChartFrame>
   );
 }

@@ -2,19 +2,11 @@
 // (tokens of context a prediction had) and by evaluation context (windows of c tokens, c up to 4× the
 // training context; beyond the training length drawn dotted with hollow points past a marker line).
 import { useMemo } from 'react';
-import {
-  CartesianGrid,
-  ComposedChart,
-  Line,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Line, ReferenceLine } from 'recharts';
 import { useStore } from '../../store';
 import { ChartFrame } from './ChartFrame';
-import { AXIS_PROPS, contextAxis, fmtT, TOOLTIP_STYLE } from './axes';
+import { contextAxis } from './axes';
+import { CurvePlot } from './CurvePlot';
 import { toCsv, type CsvValue } from './export';
 import { measurePerplexity } from './measure';
 import type { Series } from './series';
@@ -95,11 +87,11 @@ export function PerplexityChart({ series }: { series: Series[] }) {
       testId="perplexity-chart"
       title="Perplexity vs T"
       sub="held-out text · runs ticked below"
-      series={lines.map((l) => ({ label: l.s.label, color: l.s.color, title: l.s.code }))}
+      series={lines.map((l) => l.s)}
       styles={[
-        { label: 'by position', color: 'var(--muted)', dash: 'solid' },
-        { label: 'by eval context', color: 'var(--muted)', dash: 'dashed' },
-        { label: 'beyond training T', color: 'var(--muted)', dash: 'hollow' },
+        { label: 'by position', dash: 'solid' },
+        { label: 'by eval context', dash: 'dashed' },
+        { label: 'beyond training T', dash: 'hollow' },
       ]}
       measuredBy={{
         label: lines.length ? [...new Set(lines.map((l) => l.s.run?.adapter ?? ''))].join(', ') : null,
@@ -111,93 +103,71 @@ export function PerplexityChart({ series }: { series: Series[] }) {
       actions={actions}
       empty={lines.length ? null : 'Train a model, then measure its perplexity by position and by context.'}
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart margin={{ top: 8, right: 12, bottom: 4, left: 4 }}>
-          <CartesianGrid stroke="var(--grid)" />
-          <XAxis
-            dataKey="T"
-            type="number"
-            scale="log"
-            domain={x.domain}
-            ticks={x.ticks}
-            tickFormatter={fmtT}
-            allowDataOverflow
-            minTickGap={4}
-            {...AXIS_PROPS}
+      <CurvePlot
+        x={x}
+        y={[{ domain: ['auto', 'auto'], format: fmtPpl, width: 40 }]}
+        marginRight={12}
+        label={(T) => `context ${T}`}
+        value={(v) => v.toFixed(2)}
+      >
+        {lines.map((l) => (
+          <ReferenceLine
+            key={`${l.s.key}-T`}
+            x={l.T}
+            stroke={l.s.color}
+            strokeDasharray="3 3"
+            strokeOpacity={0.6}
           />
-          <YAxis
-            type="number"
-            domain={['auto', 'auto']}
-            tickFormatter={fmtPpl}
-            width={40}
-            axisLine={false}
-            {...AXIS_PROPS}
-          />
-          <Tooltip
+        ))}
+        {lines.flatMap((l) => [
+          <Line
+            key={`${l.s.key}-pos`}
+            name={`${l.s.label}: by position`}
+            data={l.position}
+            dataKey="ppl"
+            stroke={l.s.color}
+            strokeWidth={2}
+            dot={{ r: 3, fill: l.s.color, strokeWidth: 0 }}
             isAnimationActive={false}
-            contentStyle={TOOLTIP_STYLE}
-            labelFormatter={(T) => `context ${String(T)}`}
-            formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : String(v))}
-          />
-          {lines.map((l) => (
-            <ReferenceLine
-              key={`${l.s.key}-T`}
-              x={l.T}
-              stroke={l.s.color}
-              strokeDasharray="3 3"
-              strokeOpacity={0.6}
-            />
-          ))}
-          {lines.flatMap((l) => [
-            <Line
-              key={`${l.s.key}-pos`}
-              name={`${l.s.label}: by position`}
-              data={l.position}
-              dataKey="ppl"
-              stroke={l.s.color}
-              strokeWidth={2}
-              dot={{ r: 3, fill: l.s.color, strokeWidth: 0 }}
-              isAnimationActive={false}
-            />,
-            <Line
-              key={`${l.s.key}-ctx`}
-              name={`${l.s.label}: by context`}
-              data={l.within}
-              dataKey="ppl"
-              stroke={l.s.color}
-              strokeWidth={2}
-              strokeDasharray="8 4"
-              dot={{ r: 4, fill: l.s.color, strokeWidth: 0 }}
-              isAnimationActive={false}
-            />,
-            <Line
-              key={`${l.s.key}-beyond`}
-              name={`${l.s.label}: beyond training`}
-              data={l.beyond}
-              dataKey="ppl"
-              stroke={l.s.color}
-              strokeWidth={2}
-              strokeDasharray="2 4"
-              dot={(d: { cx?: number; cy?: number; index?: number; payload?: { beyond: boolean } }) =>
-                d.payload?.beyond ? (
-                  <circle
-                    key={d.index}
-                    cx={d.cx}
-                    cy={d.cy}
-                    r={4.5}
-                    fill="var(--surface)"
-                    stroke={l.s.color}
-                    strokeWidth={2}
-                  />
-                ) : (
-                  <g key={d.index} />
-                )
-              }
-              isAnimationActive={false}
-            />,
-          ])}
-        </ComposedChart>
-      </ResponsiveContainer>
+          />,
+          <Line
+            key={`${l.s.key}-ctx`}
+            name={`${l.s.label}: by context`}
+            data={l.within}
+            dataKey="ppl"
+            stroke={l.s.color}
+            strokeWidth={2}
+            strokeDasharray="8 4"
+            dot={{ r: 4, fill: l.s.color, strokeWidth: 0 }}
+            isAnimationActive={false}
+          />,
+          <Line
+            key={`${l.s.key}-beyond`}
+            name={`${l.s.label}: beyond training`}
+            data={l.beyond}
+            dataKey="ppl"
+            stroke={l.s.color}
+            strokeWidth={2}
+            strokeDasharray="2 4"
+            dot={(d: { cx?: number; cy?: number; index?: number; payload?: { beyond: boolean } }) =>
+              d.payload?.beyond ? (
+                <circle
+                  key={d.index}
+                  cx={d.cx}
+                  cy={d.cy}
+                  r={4.5}
+                  fill="var(--surface)"
+                  stroke={l.s.color}
+                  strokeWidth={2}
+                />
+              ) : (
+                <g key={d.index} />
+              )
+            }
+            isAnimationActive={false}
+          />,
+        ])}
+      </CurvePlot>
     </ChartFrame>
   );
 }

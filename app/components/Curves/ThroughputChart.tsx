@@ -1,10 +1,11 @@
 // Throughput against T, log-log: measured prefill, decode and training tokens/s of each overlaid spec
 // (MEASURE.md curve 2), with the cost model's prefill FLOPs per token on the right axis for context.
 import { useMemo } from 'react';
-import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Line } from 'recharts';
 import { useStore } from '../../store';
 import { ChartFrame } from './ChartFrame';
-import { AXIS_PROPS, contextAxis, extent, fmtRate, fmtT, logAxis, si, TOOLTIP_STYLE } from './axes';
+import { contextAxis, extent, fmtRate, logAxis, si } from './axes';
+import { CurvePlot } from './CurvePlot';
 import { toCsv, type CsvValue } from './export';
 import { measuredBy } from './measured-by';
 import { analytic, ANALYTIC_T, type Series } from './series';
@@ -58,96 +59,56 @@ export function ThroughputChart({ series }: { series: Series[] }) {
       testId="throughput-chart"
       title="Throughput vs T"
       sub="tokens/s, batch 1 · measured"
-      series={series.map((s) => ({ label: s.label, color: s.color, title: s.code }))}
-      styles={[
-        ...PHASES.map((q) => ({ label: q.label, color: 'var(--muted)', dash: q.dash })),
-        { label: 'FLOPs/token (analytic, right)', color: 'var(--muted)', dash: 'thin' as const },
-      ]}
+      series={series}
+      styles={[...PHASES, { label: 'FLOPs/token (analytic, right)', dash: 'thin' }]}
       measuredBy={measuredBy(series, measured)}
       csv={csv}
       data={{ series: series.length, points: pointCount }}
       empty={pointCount === 0 ? 'Press Measure to time prefill, decode and training at each T.' : null}
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart margin={{ top: 8, right: 4, bottom: 4, left: 4 }}>
-          <CartesianGrid stroke="var(--grid)" />
-          <XAxis
-            dataKey="T"
-            type="number"
-            scale="log"
-            domain={x.domain}
-            ticks={x.ticks}
-            tickFormatter={fmtT}
-            allowDataOverflow
-            minTickGap={4}
-            {...AXIS_PROPS}
-          />
-          <YAxis
-            yAxisId="rate"
-            type="number"
-            scale="log"
-            domain={y.domain}
-            ticks={y.ticks}
-            tickFormatter={fmtRate}
-            allowDataOverflow
-            width={48}
-            axisLine={false}
-            {...AXIS_PROPS}
-          />
-          <YAxis
+      <CurvePlot
+        x={x}
+        y={[
+          { id: 'rate', domain: y.domain, ticks: y.ticks, format: fmtRate, width: 48 },
+          { id: 'flops', domain: f.domain, ticks: f.ticks, format: (v) => si(v), width: 44, right: true },
+        ]}
+        marginRight={4}
+        value={(v) => si(v)}
+      >
+        {lines.map((l) => (
+          <Line
+            key={`${l.s.key}-flops`}
             yAxisId="flops"
-            orientation="right"
-            type="number"
-            scale="log"
-            domain={f.domain}
-            ticks={f.ticks}
-            tickFormatter={(v: number) => si(v)}
-            allowDataOverflow
-            width={44}
-            axisLine={false}
-            {...AXIS_PROPS}
-          />
-          <Tooltip
+            name={`${l.s.label}: prefill FLOPs/token (analytic)`}
+            data={l.flops}
+            dataKey="flops"
+            stroke={l.s.color}
+            strokeOpacity={0.45}
+            strokeWidth={1}
+            dot={false}
+            activeDot={false}
             isAnimationActive={false}
-            contentStyle={TOOLTIP_STYLE}
-            labelFormatter={(T) => `T = ${String(T)}`}
-            formatter={(v) => (typeof v === 'number' ? si(v) : String(v))}
           />
-          {lines.map((l) => (
+        ))}
+        {lines.flatMap((l) =>
+          PHASES.map((q) => (
             <Line
-              key={`${l.s.key}-flops`}
-              yAxisId="flops"
-              name={`${l.s.label}: prefill FLOPs/token (analytic)`}
-              data={l.flops}
-              dataKey="flops"
+              key={`${l.s.key}-${q.key}`}
+              yAxisId="rate"
+              name={`${l.s.label}: ${q.label} tokens/s`}
+              data={l.points}
+              dataKey={q.key}
               stroke={l.s.color}
-              strokeOpacity={0.45}
-              strokeWidth={1}
-              dot={false}
-              activeDot={false}
+              strokeDasharray={q.array}
+              strokeWidth={2}
+              dot={{ r: 4, fill: l.s.color, stroke: 'var(--surface)', strokeWidth: 1.5 }}
+              connectNulls
               isAnimationActive={false}
+              className="measured-points"
             />
-          ))}
-          {lines.flatMap((l) =>
-            PHASES.map((q) => (
-              <Line
-                key={`${l.s.key}-${q.key}`}
-                yAxisId="rate"
-                name={`${l.s.label}: ${q.label} tokens/s`}
-                data={l.points}
-                dataKey={q.key}
-                stroke={l.s.color}
-                strokeDasharray={q.array}
-                strokeWidth={2}
-                dot={{ r: 4, fill: l.s.color, stroke: 'var(--surface)', strokeWidth: 1.5 }}
-                connectNulls
-                isAnimationActive={false}
-                className="measured-points"
-              />
-            )),
-          )}
-        </ComposedChart>
-      </ResponsiveContainer>
+          )),
+        )}
+      </CurvePlot>
     </ChartFrame>
   );
 }

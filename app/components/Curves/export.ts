@@ -59,7 +59,7 @@ function standalone(svg: SVGSVGElement): string {
 
 export interface PngText {
   title: string;
-  legend: { label: string; color: string }[];
+  legend: readonly { label: string; color: string }[];
   footer: string;
 }
 

@@ -53,6 +53,11 @@ export interface DecodeContext extends LayerContext {
   /** The most tokens a sequence will hold (KV-cache and history length). */
   capacity: number;
   /**
+   * A graph the decoder runs once per reset, before the first step: work that depends only on the
+   * parameters (Hyena's implicit filter), so that steps do not repeat it.
+   */
+  setup: Graph;
+  /**
    * The layer's state tensor `name` (KV cache, SSM state, conv state, history …): allocated once,
    * zeroed by the decoder's reset, kept between steps; its bytes are the layer's decode state.
    */

@@ -131,9 +131,8 @@ export function hyenaMixer(c: LayerContext, m: HyenaMixer, x: Tensor): Tensor {
 
 /**
  * One decode token x (B, D). State: the short conv's last K − 1 inputs and, per long convolution, the
- * whole history of its input (B, capacity, D) — Hyena has no compact state. The filter is recomputed
- * over `capacity` positions every step (it depends only on the parameters; a decoder that ran
- * parameter-only ops once would save that).
+ * whole history of its input (B, capacity, D) — Hyena has no compact state. The filter over `capacity`
+ * positions depends only on the parameters: it is computed by the decoder's setup graph, once per reset.
  */
 export function hyenaStep(c: DecodeContext, m: HyenaMixer, x: Tensor): Tensor {
   const { g, B, capacity } = c;
@@ -150,10 +149,12 @@ export function hyenaStep(c: DecodeContext, m: HyenaMixer, x: Tensor): Tensor {
     C: inner,
     K,
   });
-  const h = hyenaFilter(c, m, capacity);
+  const setup = { ...c, g: c.setup };
+  const h = hyenaFilter(setup, m, capacity);
+  const filters = Array.from({ length: m.order - 1 }, (_, o) => filterOf(setup, m, h, capacity, o));
   return gatedConvolutions(c, m, uc, B, (o, u) => {
     const history = c.state(o === 0 ? 'history' : `history.${o}`, [B, capacity, D]);
-    return longConvStep(g, filterOf(c, m, h, capacity, o), u, history, c.pos, { B, C: D, capacity });
+    return longConvStep(g, filters[o], u, history, c.pos, { B, C: D, capacity });
   });
 }
 
