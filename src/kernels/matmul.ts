@@ -77,8 +77,10 @@ export function matmulRef(
  * GPUs 128×128 tiles (256 invocations, 16 KiB of workgroup memory) once there are enough of them to
  * fill the device. On an H200 (timestamp queries) 4096³ took 4.9 ms with 128×128 tiles, 8.7 ms with 64×64.
  * CPU emulation keeps 64×64 (cut to a thinner output's width: its cost is per invocation, padding
- * included), and it compiles workgroup memory slowly. There, a barrier-free variant reading A and B
- * straight from storage (4×8 outputs per invocation) was 4× slower: SwiftShader loads lane by lane.
+ * included), and it compiles workgroup memory slowly. There, barrier-free variants reading A and B
+ * straight from storage were slower at every register block tried (4×4 to 16×32 outputs per
+ * invocation; with 16×16, prefill's matmuls at T 512 took 106 ms against 74 ms, 256³ ran at 1.5
+ * GFLOP/s against 2.0), and their big blocks compile for seconds: SwiftShader loads lane by lane.
  */
 export const MATMUL_TILES = {
   small: { WG_X: 8, WG_Y: 8, BK: 16 },
