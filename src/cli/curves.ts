@@ -2,7 +2,7 @@
 import { nodeGpu } from '../gpu/node-gpu';
 import { adapterLabel } from '../gpu/device';
 import { GpuBackend } from '../kernels/gpu-backend';
-import { curves, PHASES, type Phase } from '../measure/curves';
+import { curves, PHASES, type CurveSummary, type Phase } from '../measure/curves';
 import { intFlag, parseFlags, readSpec } from './args';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -64,9 +64,10 @@ export async function curvesCommand(args: string[]): Promise<void> {
       else console.log(`${head}  ${pre ?? '-'}  ${dec}  ${train ?? '-'}`);
     } else {
       const e = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
-      console.log(
-        `scaling exponents (upper half of the grid): prefill ${e(line.exponents.prefill)}, decode ${e(line.exponents.decode)}, training ${e(line.exponents.training)}`,
-      );
+      const row = (x: CurveSummary['exponents']) =>
+        `prefill ${e(x.prefill)}, decode ${e(x.decode)}, training ${e(x.training)}`;
+      console.log(`scaling exponents (upper half of the grid): ${row(line.exponents)}`);
+      console.log(`the same of the cost model's FLOPs:          ${row(line.flopExponents)}`);
     }
   }
 }

@@ -56,6 +56,19 @@ describe('curves against T', () => {
     const [header, summary] = [lines[0], lines[4]];
     expect(header.kind === 'header' && header.adapter.isSoftware).toBe(true);
     expect(summary.kind === 'summary' && summary.exponents.decode).not.toBeNull();
+    // The FLOP slopes are those of each run's analytic FLOPs: above 1 for prefill and training
+    // (attention's T² term), above 0 for a decode step (it reads a cache of T positions).
+    const Ts = rows.map((r) => r.T);
+    const slope = (f: (r: CurveRow) => number) => scalingExponent(Ts, rows.map(f));
+    const flop = summary.kind === 'summary' ? summary.flopExponents : undefined;
+    expect(flop).toEqual({
+      prefill: slope((r) => r.T * r.analytic.prefillFlopsPerToken),
+      decode: slope((r) => r.analytic.decodeFlopsPerToken),
+      training: slope((r) => r.T * r.analytic.trainFlopsPerToken),
+    });
+    expect(flop!.prefill).toBeGreaterThan(1);
+    expect(flop!.training).toBeGreaterThan(1);
+    expect(flop!.decode).toBeGreaterThan(0);
     expect(backend.memory().liveBytes).toBe(live);
   });
 

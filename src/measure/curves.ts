@@ -83,6 +83,8 @@ export interface CurveRow {
     params: number;
     decodeStateBytes: number;
     prefillFlopsPerToken: number;
+    /** FLOPs of one decode step at position T − 1, per sequence. */
+    decodeFlopsPerToken: number;
     trainFlopsPerToken: number;
     prefillBytes: number;
     training: TrainingBytes;
@@ -97,7 +99,13 @@ export interface CurveSummary {
   kind: 'summary';
   adapter: AdapterDescription;
   /** Slope of log(median time) against log T over the upper half of the fitting rows; null under 2 points. */
-  exponents: { prefill: number | null; decode: number | null; training: number | null };
+  exponents: Record<Phase, number | null>;
+  /**
+   * The same slope of the cost model's FLOPs of each measured run (prefill: T·prefill FLOPs per token;
+   * decode: one step; training: T·training FLOPs per token): the exponent a device running every FLOP
+   * at one rate would show. Measured below it: fixed costs or faster kernels at large T.
+   */
+  flopExponents: Record<Phase, number | null>;
 }
 
 export type CurveLine = CurveHeader | CurveRow | CurveSummary;
@@ -253,6 +261,7 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
       params: c.params.total,
       decodeStateBytes: c.decodeStateBytes * B,
       prefillFlopsPerToken: c.flopsPerToken.prefill,
+      decodeFlopsPerToken: c.flopsPerToken.decode,
       trainFlopsPerToken: c.flopsPerToken.train,
       prefillBytes: c.training.params + forwardActivationBytes(preset.spec, B, T),
       training: c.training,
@@ -316,23 +325,32 @@ export async function* curves(backend: GpuBackend, o: CurveOptions): AsyncGenera
     limitBytes: limit,
     includes: INCLUDES,
   };
-  // Per phase, the T and median time of every row that measured it.
-  const fits = Object.fromEntries(PHASES.map((k) => [k, { Ts: [] as number[], ms: [] as number[] }]));
+  // Per phase, the T, median time and analytic FLOPs of every row that measured it.
+  const fits = Object.fromEntries(
+    PHASES.map((k) => [k, { Ts: [] as number[], ms: [] as number[], flops: [] as number[] }]),
+  );
   for (const T of o.contexts) {
     const row = await measureRow(backend, o, T, limit);
+    const a = row.analytic;
+    const flops = {
+      prefill: T * a.prefillFlopsPerToken,
+      decode: a.decodeFlopsPerToken,
+      training: T * a.trainFlopsPerToken,
+    };
     for (const k of PHASES) {
       const m = row[k];
       if (m) {
         fits[k].Ts.push(T);
         fits[k].ms.push(m.medianMs);
+        fits[k].flops.push(flops[k]);
       }
     }
     yield row;
   }
-  const exponent = (k: Phase) => scalingExponent(fits[k].Ts, fits[k].ms);
-  yield {
-    kind: 'summary',
-    adapter,
-    exponents: { prefill: exponent('prefill'), decode: exponent('decode'), training: exponent('training') },
-  };
+  const slopes = (y: 'ms' | 'flops') =>
+    Object.fromEntries(PHASES.map((k) => [k, scalingExponent(fits[k].Ts, fits[k][y])])) as Record<
+      Phase,
+      number | null
+    >;
+  yield { kind: 'summary', adapter, exponents: slopes('ms'), flopExponents: slopes('flops') };
 }
