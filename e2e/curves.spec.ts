@@ -47,6 +47,10 @@ test('charts against T, runs kept across a reload, and a share link', async ({ p
     await expect(page.getByTestId('measure-button')).toBeVisible();
     await expect(page.getByTestId('measure-error')).toHaveCount(0);
     await expect(throughput.locator('.recharts-line-dots circle').first()).toBeVisible();
+    // The fitted slopes of the measured rows (T 16 and 32: the upper half of 8, 16, 32), per phase.
+    await expect(page.getByTestId('throughput-slopes')).toContainText(
+      /prefill T-?\d\.\d\d \(FLOPs T\d\.\d\d\) · decode T-?\d\.\d\d/,
+    );
     // Memory gets measured points beside its analytic lines.
     await expect(memory.locator('.curve-box')).toHaveAttribute('data-points', '3');
     const adapter = page.getByTestId('throughput-chart-adapter');

@@ -311,6 +311,32 @@ async function measureRow(backend: GpuBackend, o: CurveOptions, T: number, limit
   return row;
 }
 
+/**
+ * Per phase, over the rows that measured it (in T order): the slope of log(median time) against log T
+ * over their upper half, and the same slope of the cost model's FLOPs of each run.
+ */
+export function phaseExponents(rows: readonly CurveRow[]): Pick<CurveSummary, 'exponents' | 'flopExponents'> {
+  const fit = (y: (r: CurveRow, k: Phase) => number) =>
+    Object.fromEntries(
+      PHASES.map((k) => {
+        const measured = rows.filter((r) => r[k]).sort((a, b) => a.T - b.T);
+        return [
+          k,
+          scalingExponent(
+            measured.map((r) => r.T),
+            measured.map((r) => y(r, k)),
+          ),
+        ];
+      }),
+    ) as Record<Phase, number | null>;
+  const flops = (r: CurveRow, k: Phase) => {
+    const a = r.analytic;
+    if (k === 'decode') return a.decodeFlopsPerToken;
+    return r.T * (k === 'prefill' ? a.prefillFlopsPerToken : a.trainFlopsPerToken);
+  };
+  return { exponents: fit((r, k) => r[k]!.medianMs), flopExponents: fit(flops) };
+}
+
 /** The header, one row per T (in order, each measured from a clean pool), then the summary. */
 export async function* curves(backend: GpuBackend, o: CurveOptions): AsyncGenerator<CurveLine> {
   const { device, adapter } = backend.gpu;
@@ -325,32 +351,11 @@ export async function* curves(backend: GpuBackend, o: CurveOptions): AsyncGenera
     limitBytes: limit,
     includes: INCLUDES,
   };
-  // Per phase, the T, median time and analytic FLOPs of every row that measured it.
-  const fits = Object.fromEntries(
-    PHASES.map((k) => [k, { Ts: [] as number[], ms: [] as number[], flops: [] as number[] }]),
-  );
+  const rows: CurveRow[] = [];
   for (const T of o.contexts) {
     const row = await measureRow(backend, o, T, limit);
-    const a = row.analytic;
-    const flops = {
-      prefill: T * a.prefillFlopsPerToken,
-      decode: a.decodeFlopsPerToken,
-      training: T * a.trainFlopsPerToken,
-    };
-    for (const k of PHASES) {
-      const m = row[k];
-      if (m) {
-        fits[k].Ts.push(T);
-        fits[k].ms.push(m.medianMs);
-        fits[k].flops.push(flops[k]);
-      }
-    }
+    rows.push(row);
     yield row;
   }
-  const slopes = (y: 'ms' | 'flops') =>
-    Object.fromEntries(PHASES.map((k) => [k, scalingExponent(fits[k].Ts, fits[k][y])])) as Record<
-      Phase,
-      number | null
-    >;
-  yield { kind: 'summary', adapter, exponents: slopes('ms'), flopExponents: slopes('flops') };
+  yield { kind: 'summary', adapter, ...phaseExponents(rows) };
 }

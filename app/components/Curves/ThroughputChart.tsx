@@ -9,6 +9,7 @@ import { CurvePlot } from './CurvePlot';
 import { toCsv, type CsvValue } from './export';
 import { measuredBy } from './measured-by';
 import { analytic, ANALYTIC_T, type Series } from './series';
+import { phaseSlopes } from './slopes';
 
 const PHASES = [
   { key: 'prefill', label: 'prefill', dash: 'solid', array: undefined },
@@ -39,6 +40,15 @@ export function ThroughputChart({ series }: { series: Series[] }) {
   const y = logAxis(rates ?? [1e2, 1e5], 10);
   const f = logAxis(extent(lines.flatMap((l) => l.flops.map((r) => r.flops))), 10);
   const pointCount = lines.reduce((n, l) => n + l.points.length, 0);
+  const slopes = series.flatMap((s) => {
+    const phases = phaseSlopes(measured[s.key]?.rows ?? []);
+    return phases.length ? [{ s, phases }] : [];
+  });
+  const power = (x: number) => (
+    <>
+      T<sup>{x.toFixed(2)}</sup>
+    </>
+  );
 
   const csv = () => {
     const rows: CsvValue[][] = [];
@@ -65,6 +75,24 @@ export function ThroughputChart({ series }: { series: Series[] }) {
       csv={csv}
       data={{ series: series.length, points: pointCount }}
       empty={pointCount === 0 ? 'Press Measure to time prefill, decode and training at each T.' : null}
+      note={
+        slopes.length > 0 && (
+          <span className="curve-slopes" data-testid="throughput-slopes">
+            <span>Time grows as (upper half of the measured T):</span>
+            {slopes.map(({ s, phases }) => (
+              <span key={s.key} style={{ color: s.color }}>
+                {s.label}:
+                {phases.map((q, i) => (
+                  <span key={q.phase}>
+                    {i > 0 ? ' ·' : ''} {q.phase} {power(q.time)}
+                    {q.flops !== null && <> (FLOPs {power(q.flops)})</>}
+                  </span>
+                ))}
+              </span>
+            ))}
+          </span>
+        )
+      }
     >
       <CurvePlot
         x={x}
