@@ -1,10 +1,19 @@
-// Decode attention: GPU vs CPU reference (RoPE or not, GQA, windows, ring caches, positions past the
-// cache size; the output and both caches compared), and T steps of the reference reproduce the
-// parallel causal attention of RoPE-turned q and k at every position.
+// Decode attention: GPU vs CPU reference under both plans (RoPE or not, GQA, windows, ring caches,
+// positions past the cache size, several blocks of the split plan; the output and both caches
+// compared), the plan choice, and T steps of the reference reproduce the parallel causal attention of
+// RoPE-turned q and k at every position.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
 import { attentionRef } from './attention';
-import { attentionDecode, attentionDecodeRef, type AttentionDecodeArgs } from './attention-decode';
+import {
+  attentionDecode,
+  attentionDecodePlan,
+  attentionDecodeRef,
+  type AttentionDecodeArgs,
+  type AttentionDecodePlan,
+  type AttentionDecodeSizes,
+} from './attention-decode';
+import { ATTENTION_DECODE_BLOCK, decodeSplits } from './attention-decode-split';
 import { ropeRef } from './rope';
 import { backends, compareBackends, expectClose, randn, type Case } from './testing';
 
@@ -24,24 +33,70 @@ function sizes(rng: Rng, c: number) {
 describe('attentionDecode', () => {
   const rng = new Rng(31);
 
-  it('matches the CPU reference: output and both caches', async () => {
-    const cases: Case<AttentionDecodeArgs>[] = Array.from({ length: 36 }, (_, c) => {
-      const { pos, ...s } = sizes(rng, c);
-      const cache = s.B * s.S * s.Hkv * s.Dh;
-      return {
-        label: JSON.stringify({ ...s, pos }),
-        inputs: {
-          q: randn(rng, s.B * s.H * s.Dh),
-          k: randn(rng, s.B * s.Hkv * s.Dh),
-          v: randn(rng, s.B * s.Hkv * s.Dh),
-          pos: Int32Array.of(pos),
-        },
-        outputs: { o: randn(rng, s.B * s.H * s.Dh), kc: randn(rng, cache), vc: randn(rng, cache) },
-        args: (t) => ({ o: t.o, q: t.q, k: t.k, v: t.v, kCache: t.kc, vCache: t.vc, pos: t.pos, ...s }),
-      };
+  /** A GPU-vs-CPU case of these sizes at position pos, with random inputs, output and caches. */
+  function decodeCase(rng: Rng, s: AttentionDecodeSizes, pos: number): Case<AttentionDecodeArgs> {
+    const cache = s.B * s.S * s.Hkv * s.Dh;
+    return {
+      label: JSON.stringify({ ...s, pos }),
+      inputs: {
+        q: randn(rng, s.B * s.H * s.Dh),
+        k: randn(rng, s.B * s.Hkv * s.Dh),
+        v: randn(rng, s.B * s.Hkv * s.Dh),
+        pos: Int32Array.of(pos),
+      },
+      outputs: { o: randn(rng, s.B * s.H * s.Dh), kc: randn(rng, cache), vc: randn(rng, cache) },
+      args: (t) => ({ o: t.o, q: t.q, k: t.k, v: t.v, kCache: t.kc, vCache: t.vc, pos: t.pos, ...s }),
+    };
+  }
+
+  for (const plan of ['single', 'split'] as AttentionDecodePlan[]) {
+    it(`matches the CPU reference, ${plan} plan: output and both caches`, async () => {
+      const same = new Rng(31); // the same cases under both plans
+      const cases = Array.from({ length: 36 }, (_, c) => {
+        const { pos, ...s } = sizes(same, c);
+        return decodeCase(same, { ...s, plan }, pos);
+      });
+      expect(cases.filter((c) => c.label.includes('ropeBase')).length).toBeGreaterThan(10);
+      await compareBackends(attentionDecode, cases);
     });
-    expect(cases.filter((c) => c.label.includes('ropeBase')).length).toBeGreaterThan(10);
-    await compareBackends(attentionDecode, cases);
+
+    it(`matches the CPU reference, ${plan} plan: positions spanning several blocks`, async () => {
+      const base = { B: 2, H: 4, Hkv: 2, Dh: 16, scale: 0.25, ropeBase: 10000, plan };
+      const block = ATTENTION_DECODE_BLOCK;
+      const cases = (
+        [
+          // [S, window, pos, changes]
+          [700, 0, 650, {}], // three blocks, the last partly visible
+          [700, 0, 10, {}], // blocks past the visible positions stay empty
+          [2 * block, 0, block - 1, {}], // exactly one full block visible
+          [2 * block, 0, block, { Hkv: 1, Dh: 7, ropeBase: undefined }], // t alone in the second block
+          [3 * block, 0, 3 * block - 1, { B: 1, H: 6, Dh: 80 }], // every slot visible
+          [300, 300, 1000, { Dh: 32 }], // a ring of the window: slots wrap
+          [600, 520, 1500, { H: 2, Dh: 4, ropeBase: 500 }], // the window inside a larger ring
+          [700, 600, 2 * block + 3, {}], // the window not yet full
+        ] as const
+      ).map(([S, window, pos, changes]) => decodeCase(rng, { ...base, S, window, ...changes }, pos));
+      expect(cases.map((c) => decodeSplits(JSON.parse(c.label) as AttentionDecodeSizes))).toEqual([
+        3, 3, 2, 2, 3, 2, 3, 3,
+      ]);
+      await compareBackends(attentionDecode, cases);
+    });
+  }
+
+  it('plans: single on software adapters and for one block, split on hardware, forced wins', () => {
+    const long = { S: 16384, window: 0 };
+    expect(attentionDecodePlan({ isSoftware: true }, long)).toBe('single');
+    expect(attentionDecodePlan({ isSoftware: false }, long)).toBe('split');
+    expect(attentionDecodePlan({ isSoftware: false }, { S: 16384, window: ATTENTION_DECODE_BLOCK })).toBe(
+      'single',
+    );
+    expect(attentionDecodePlan({ isSoftware: false }, { S: ATTENTION_DECODE_BLOCK + 1, window: 0 })).toBe(
+      'split',
+    );
+    expect(attentionDecodePlan({ isSoftware: true }, { ...long, plan: 'split' })).toBe('split');
+    expect(attentionDecodePlan({ isSoftware: false }, { ...long, plan: 'single' })).toBe('single');
+    expect([1, 256, 257, 16384].map((S) => decodeSplits({ S, window: 0 }))).toEqual([1, 1, 2, 64]);
+    expect(decodeSplits({ S: 4096, window: 600 })).toBe(3);
   });
 
   it('refuses a position whose visible keys do not fit in the cache', async () => {

@@ -2,18 +2,27 @@
 // to the KV cache, and single-query attention of each (sequence, head) to the visible cached positions,
 // with GQA and the sliding window of attention.ts. Position j lives in slot j mod S of a cache of S
 // slots, so a windowed layer keeps only S = min(capacity, W) positions. The position comes from an i32
-// tensor written before each step, so one prepared op serves every position. One dispatch instead of
-// four (two RoPEs, the append, the attention): decode of small models is bound by dispatches.
-import type { Gpu } from '../gpu/device';
+// tensor written before each step, so one prepared op serves every position. Two GPU plans with one
+// contract: single, one dispatch instead of four (two RoPEs, the append, the attention; decode of small
+// models is bound by dispatches) where one workgroup per (sequence, head) scans every visible position,
+// for software adapters, whose few cores the B·H workgroups already fill (the split plan measured
+// 2.3x slower on SwiftShader at T = 16384); and split (attention-decode-split.ts: blocks of positions
+// across workgroups, then a merge dispatch) for hardware adapters, where B·H workgroups leave most of
+// the GPU idle.
+import type { AdapterDescription, Gpu } from '../gpu/device';
 import type { KernelDef } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
 import type { Tensor } from './tensor';
 import { checkAttention, firstKey, score, type RefArray } from './attention';
+import { decodeSplits, splitDecode, type DecodeParams } from './attention-decode-split';
 import { ROPE_MAX_POSITION, ropeRef, ropeThetas } from './rope';
-import common from './rope-common.wgsl?raw';
+import rope from './rope-common.wgsl?raw';
+import common from './attention-decode-common.wgsl?raw';
 import body from './attention-decode.wgsl?raw';
 
-const code = common + body;
+const code = rope + common + body;
+
+export type AttentionDecodePlan = 'single' | 'split';
 
 export interface AttentionDecodeSizes {
   B: number;
@@ -29,6 +38,8 @@ export interface AttentionDecodeSizes {
   scale: number;
   /** RoPE's frequency base when q and k are turned by their position (Dh even); absent: no RoPE. */
   ropeBase?: number;
+  /** Forces the GPU plan; by default attentionDecodePlan picks it. */
+  plan?: AttentionDecodePlan;
 }
 
 export interface AttentionDecodeArgs extends AttentionDecodeSizes {
@@ -134,6 +145,14 @@ export function attentionDecodeRef(
 
 // ---- kernel
 
+/** The GPU plan: split on hardware adapters when a step can see more than one block, else single. */
+export function attentionDecodePlan(
+  adapter: Pick<AdapterDescription, 'isSoftware'>,
+  s: Pick<AttentionDecodeSizes, 'S' | 'window' | 'plan'>,
+): AttentionDecodePlan {
+  return s.plan ?? (adapter.isSoftware || decodeSplits(s) === 1 ? 'single' : 'split');
+}
+
 function check(a: AttentionDecodeArgs): void {
   if (a.pos.dtype !== 'i32' || a.pos.size < 1)
     throw new Error(`attentionDecode: pos "${a.pos.label}" must be an i32 tensor of at least one element.`);
@@ -168,15 +187,20 @@ export const attentionDecode: KernelDef<AttentionDecodeArgs> = {
   },
   gpu(gpu: Gpu, a) {
     check(a);
+    const split = attentionDecodePlan(gpu.adapter, a) === 'split';
+    const splits = split ? decodeSplits(a) : 1;
+    const params: DecodeParams = {
+      u32: [a.B, a.H, a.Hkv, a.Dh, a.S, a.window, a.ropeBase !== undefined ? 1 : 0, splits],
+      // θ fills the uniform's array either way; without RoPE the kernels never read it.
+      f32: [a.scale, 0, 0, 0, ...ropeThetas(a.Dh, a.ropeBase ?? 10000)],
+    };
+    if (split) return splitDecode(gpu, a, params);
     // Scores of every visible position, per (b, h): at most S of them.
     const scores = gpu.pool.acquire(a.B * a.H * a.S * 4, 'attentionDecode scores');
-    const rope = a.ropeBase !== undefined;
     const step = prepareDispatch(gpu, {
       kernel: { name: 'attentionDecode', code },
       buffers: [a.o, scores, a.kCache, a.vCache, a.q, a.k, a.v, a.pos],
-      u32: [a.B, a.H, a.Hkv, a.Dh, a.S, a.window, rope ? 1 : 0, 0],
-      // θ fills the uniform's array either way; without RoPE the kernel never reads it.
-      f32: [a.scale, 0, 0, 0, ...ropeThetas(a.Dh, a.ropeBase ?? 10000)],
+      ...params,
       workgroups: [a.H, a.B],
     });
     return withScratch(gpu, [step], [scores]);

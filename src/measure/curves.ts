@@ -51,7 +51,7 @@ export const INCLUDES = {
   decodeStateBytes:
     'the decoder’s state tensors for the batch at capacity T: KV caches (a ring of min(T, window) positions for windowed attention), recurrent and conv states; analytic: the cost model’s decode state at T × batch',
   decodeBytes:
-    'parameters + decode state + the one-token graph’s tensors + attention-decode score scratch (batch × heads × cache slots per attention layer)',
+    'parameters + decode state + the one-token graph’s tensors + attention-decode scratch per attention layer (software adapters: scores, batch × heads × cache slots; GPUs: split partials, batch × heads × ⌈slots / 256⌉ × (head size + 2))',
   decodeTiming:
     'one decode step (a token per sequence) at position T − 1 of zeroed states: the cache contents do not change the work (attention reads all min(T, window) cached positions, recurrences do fixed work), so no prefill precedes it',
   peakBytes: 'peak live pool bytes during build and runs, less the bytes live before the row began',
