@@ -1,5 +1,7 @@
 // Elementwise ops and sumRows: GPU against the CPU reference on random sizes (tiny, odd, not multiples
 // of the workgroup, partial n), overwriting and accumulating; finite differences for the backwards.
+// Sizes that are multiples of 4 run the vec4 entries, the others the scalar ones: both appear with and
+// without accumulation, and with a partial n (the tail must stay).
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../data/rng';
 
@@ -15,7 +17,10 @@ import {
 } from './testing';
 import * as ew from './elementwise';
 
-const SIZES = [1, 3, 7, 65, 255, 256, 257, 1000, 4099];
+const SIZES = [1, 3, 4, 7, 8, 65, 255, 256, 257, 1000, 1024, 4099];
+/** Broadcast row lengths, by the vec4 path (multiples of 4) and the scalar one; odd count, so each
+ *  length is met both overwriting and accumulating. */
+const COLS = [1, 4, 3, 64, 7, 172, 65];
 const CASES = 56;
 
 /** Case c's element count, the tensors' size (sometimes larger than n: the tail must stay) and flags. */
@@ -47,7 +52,7 @@ function binaryCases<A>(
 ): Case<A>[] {
   return Array.from({ length: CASES }, (_, c) => {
     const s = shape(rng, c);
-    const cols = broadcast && c % 3 === 0 ? SIZES[rng.int(5)] : 0;
+    const cols = broadcast && c % 3 === 0 ? COLS[(c / 3) % COLS.length] : 0;
     const n = cols ? cols * (1 + rng.int(12)) : s.n;
     const size = cols ? n : s.size;
     const o = { n: s.partial && !cols ? n : undefined, cols: cols || undefined, accumulate: s.accumulate };
@@ -139,15 +144,21 @@ describe('elementwise', () => {
     await compareBackends(ew.sumRows, cases);
   });
 
-  it('reaches every element past 65535 workgroups (2-D grid)', async () => {
+  it('reaches every element past 65535 workgroups (2-D grid), by the scalar and the vec4 path', async () => {
     const { gpu } = await backends();
-    const n = 65536 * 256 + 3;
+    const n = 65536 * 1024 + 4; // 65537 workgroups of 256 invocations, 4 values each
     const out = gpu.alloc([n], 'out');
-    gpu.run([gpu.op(ew.fill, { out, value: 0.375 })]);
-    const got = await gpu.read(out);
+    // n − 1 values by the scalar entry, then all n by the vec4 one.
+    for (const [count, value] of [
+      [n - 1, 0.25],
+      [n, 0.375],
+    ]) {
+      gpu.run([gpu.op(ew.fill, { out, value, n: count })]);
+      const got = await gpu.read(out);
+      expect(got.subarray(0, count).findIndex((v) => v !== value)).toBe(-1);
+    }
     gpu.free(out);
     throwGpuErrors(gpu);
-    expect(got.findIndex((v) => v !== 0.375)).toBe(-1);
   });
 
   it('backward references agree with finite differences', () => {

@@ -145,7 +145,10 @@ const WG = 256;
 const UNARY = { scale: 0, gelu: 1, silu: 2 } as const;
 const BINARY = { add: 0, mul: 1, swiglu: 2, geluBackward: 3, siluBackward: 4 } as const;
 
-/** One map dispatch: its entry point, output, inputs and uniforms. */
+/**
+ * One map dispatch: its entry point, output, inputs and uniforms. Each invocation maps 4 values: by
+ * the entry's vec4 variant when n (and a broadcast row's cols) are multiples of 4, else by the scalar one.
+ */
 interface MapSpec {
   entry: 'fill' | 'unary' | 'binary';
   op: number;
@@ -189,12 +192,13 @@ function mapKernel<A>(
     gpu(gpu, args) {
       const m = spec(args);
       checkMap(name, m);
+      const entry = m.n > 0 && m.n % 4 === 0 && (m.cols ?? 0) % 4 === 0 ? `${m.entry}Vec4` : m.entry;
       return prepareDispatch(gpu, {
-        kernel: { name: `elementwise.${m.entry}`, code, entry: m.entry },
+        kernel: { name: `elementwise.${entry}`, code, entry },
         buffers: [m.out, ...m.inputs],
         u32: [m.n, m.op, m.accumulate ? 1 : 0, m.cols ?? 0],
         f32: [m.s ?? 0],
-        workgroups: grid(m.n, WG),
+        workgroups: grid(Math.ceil(m.n / 4), WG),
       });
     },
   };
@@ -286,11 +290,12 @@ export const swigluBackward: KernelDef<SwigluBackwardArgs> = {
   gpu(gpu, a) {
     const n = a.n ?? a.dgate.size;
     checkSizes('swigluBackward', n, [a.dgate, a.dup, a.gate, a.up, a.dy]);
+    const entry = n > 0 && n % 4 === 0 ? 'mainVec4' : 'main';
     return prepareDispatch(gpu, {
-      kernel: { name: 'swigluBackward', code: swigluBackwardCode },
+      kernel: { name: `swigluBackward.${entry}`, code: swigluBackwardCode, entry },
       buffers: [a.dgate, a.dup, a.gate, a.up, a.dy],
       u32: [n, a.accumulate ? 1 : 0],
-      workgroups: grid(n, WG),
+      workgroups: grid(Math.ceil(n / 4), WG),
     });
   },
 };
