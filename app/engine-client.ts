@@ -9,7 +9,8 @@ import type {
   ToWorker,
 } from '../src/protocol';
 import { useStore } from './store';
-import { MODEL_OVERRIDE_KEYS, writeUrlState } from './store/url-state';
+import { MODEL_KEYS } from '../src/models/overrides';
+import { writeUrlState } from './store/url-state';
 import { trainBlockReason } from './stack/train-gate';
 
 export class EngineClient {
@@ -45,7 +46,7 @@ export class EngineClient {
     s.resetMetrics();
     s.runStarted(s.steps);
     writeUrlState(s.preset, s.steps, s.seed, s.task);
-    const model: readonly string[] = MODEL_OVERRIDE_KEYS;
+    const model: readonly string[] = MODEL_KEYS;
     const kept = Object.entries(s.overrides).filter(([k]) => !model.includes(k));
     const overrides = kept.length > 0 ? Object.fromEntries(kept) : undefined;
     const text = s.text ?? undefined;

@@ -5,7 +5,7 @@
 import type { SpecInput } from '../../src/models/spec';
 import { NORM_KINDS, type NormKind } from '../../src/models/spec';
 import { PRESET_VOCAB, SPEC_PRESETS } from '../../src/models/spec-presets';
-import { withOverrides } from '../../src/models/overrides';
+import { MODEL_KEYS, withOverrides } from '../../src/models/overrides';
 import { decodeStack, encodeStack } from '../stack/stack-codec';
 import { TASKS } from '../../src/data/tasks';
 export const OVERRIDE_KEYS = [
@@ -92,16 +92,6 @@ export function writeUrlTask(task: string | null): void {
   window.history.replaceState(null, '', url);
 }
 
-/** Overrides that shape the model: folded into the edited stack, never sent beside it. */
-export const MODEL_OVERRIDE_KEYS = [
-  'width',
-  'contextLength',
-  'heads',
-  'kvHeads',
-  'window',
-  'layers',
-] as const;
-
 const flag = (params: URLSearchParams, key: string): boolean | undefined => {
   const v = params.get(key);
   return v === null ? undefined : v !== '0' && v !== 'false';
@@ -135,18 +125,16 @@ export function initialSpec(search: string, preset: string): { spec: SpecInput; 
   if (tied !== undefined) spec = { ...spec, tiedEmbeddings: tied };
   const embedNorm = flag(params, 'embedNorm');
   if (embedNorm !== undefined) spec = { ...spec, embedNorm };
-  const model: Record<string, number> = {};
-  for (const key of MODEL_OVERRIDE_KEYS) {
+  // Each model override on its own: one that does not apply to this stack ("layers" on a stack of
+  // several groups, dState without a Mamba) is reported and skipped, the others still apply.
+  for (const key of MODEL_KEYS) {
     const v = num(params, key);
-    if (v !== undefined) model[key] = v;
-  }
-  try {
-    spec = withOverrides(spec, model);
-  } catch (err) {
-    // "layers" only applies to a stack of one repeated block; the stack keeps its own repeats.
-    problem ??= err instanceof Error ? err.message : String(err);
-    delete model.layers;
-    spec = withOverrides(spec, model);
+    if (v === undefined) continue;
+    try {
+      spec = withOverrides(spec, { [key]: v });
+    } catch (err) {
+      problem ??= err instanceof Error ? err.message : String(err);
+    }
   }
   return { spec, problem };
 }
@@ -160,7 +148,7 @@ export function writeUrlSpec(preset: string, spec: SpecInput): void {
   const base = presetInput(preset);
   const url = new URL(window.location.href);
   const params = url.searchParams;
-  for (const key of ['stack', 'norm', 'tied', 'embedNorm', ...MODEL_OVERRIDE_KEYS]) params.delete(key);
+  for (const key of ['stack', 'norm', 'tied', 'embedNorm', ...MODEL_KEYS]) params.delete(key);
   const setIf = (key: string, value: unknown, def: unknown, text = String(value)) => {
     if (value !== def) params.set(key, text);
   };

@@ -6,7 +6,8 @@ import { useStore, type StoreState } from '../../store';
 import { writeUrlPins, type MeasuredCurves } from '../../store/curves-slice';
 import type { RunRecord } from '../../store/runs-slice';
 import { fromInput } from '../../stack/edit-spec';
-import { MODEL_OVERRIDE_KEYS, OVERRIDE_KEYS, writeUrlState } from '../../store/url-state';
+import { MODEL_KEYS } from '../../../src/models/overrides';
+import { OVERRIDE_KEYS, writeUrlState } from '../../store/url-state';
 
 export const FORMAT = 'strata-experiment';
 
@@ -27,9 +28,7 @@ export interface Experiment {
 }
 
 const trainingOverrides = (o: Record<string, number>) =>
-  Object.fromEntries(
-    Object.entries(o).filter(([k]) => !(MODEL_OVERRIDE_KEYS as readonly string[]).includes(k)),
-  );
+  Object.fromEntries(Object.entries(o).filter(([k]) => !(MODEL_KEYS as readonly string[]).includes(k)));
 
 export function exportExperiment(s: StoreState, withRuns: boolean): Experiment {
   const e: Experiment = {
@@ -90,7 +89,7 @@ export function applyExperiment(e: Experiment): void {
 export function shareUrl(s: StoreState): string {
   const url = new URL(window.location.href);
   const ours = new Set<string>(['preset', 'steps', 'seed', 'data', 'compare', ...OVERRIDE_KEYS]);
-  (MODEL_OVERRIDE_KEYS as readonly string[]).forEach((k) => ours.delete(k));
+  (MODEL_KEYS as readonly string[]).forEach((k) => ours.delete(k));
   const kept = url.search
     .slice(1)
     .split('&')
