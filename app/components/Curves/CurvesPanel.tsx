@@ -39,7 +39,7 @@ function MeasureBar() {
 
   return (
     <div className="measure-bar" data-testid="measure-bar">
-      <label className="measure-grid">
+      <label className="labelled-select">
         <span className="field-label">Measure at T</span>
         <select
           value={grid}

@@ -43,7 +43,7 @@ export function AttentionView({ view }: { view: InspectView }) {
     <div className="inside-view">
       <div className="inside-controls">
         {maps.length > 1 && (
-          <label className="inside-select">
+          <label className="labelled-select">
             <span className="field-label">Layer</span>
             <select
               value={maps.indexOf(map)}

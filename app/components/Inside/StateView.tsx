@@ -66,7 +66,7 @@ export function StateView({ view }: { view: InspectView }) {
   return (
     <div className="inside-view">
       <div className="inside-controls">
-        <label className="inside-select">
+        <label className="labelled-select">
           <span className="field-label">Layer</span>
           <select
             value={view.states.indexOf(trace)}
