@@ -5,7 +5,13 @@ import { rowsKernel } from './attention-rows';
 import type { GpuStep } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
 import type { Floats } from './elementwise';
-import { checkChunked, fixedChunking, forwardAndStep, type Chunking } from './recurrent';
+import {
+  checkChunked,
+  fixedChunking,
+  forwardAndStep,
+  type Chunking,
+  type MatrixStateSizes,
+} from './recurrent';
 import type { Tensor } from './tensor';
 import common from './gdn-common.wgsl?raw';
 import code from './gdn.wgsl?raw';
@@ -13,15 +19,7 @@ import code from './gdn.wgsl?raw';
 /** Widest key and value heads the kernels support (`MAX_NV` vec4s per column; one invocation per column). */
 export const GDN_MAX_D = 128;
 
-export interface GdnSizes {
-  B: number;
-  T: number;
-  H: number;
-  Dk: number;
-  Dv: number;
-  /** Time steps per chunk (default 16). Fixes the layout of chunkStates. */
-  chunk?: number;
-}
+export type GdnSizes = MatrixStateSizes;
 
 export interface GdnArgs extends GdnSizes {
   o: Tensor; // (B, T, H, Dv)

@@ -5,19 +5,9 @@ import { expect } from 'vitest';
 import type { Rng } from '../data/rng';
 import type { KernelDef } from './backend';
 import type { Floats } from './elementwise';
-import { fixedChunking } from './recurrent';
+import { fixedChunking, type MatrixStateSizes } from './recurrent';
 import type { Tensor } from './tensor';
 import { backends, checkGradient, expectClose, randn, throwGpuErrors, toF32, type Case } from './testing';
-
-/** Batch, time, heads, key and value widths; `chunk` fixes the layout of chunkStates (default 16). */
-export interface MatrixStateSizes {
-  B: number;
-  T: number;
-  H: number;
-  Dk: number;
-  Dv: number;
-  chunk?: number;
-}
 
 export interface MatrixStateCase extends MatrixStateSizes {
   withState: boolean;

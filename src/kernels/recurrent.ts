@@ -6,6 +6,17 @@ import type { GpuStep, KernelDef } from './backend';
 import { checkSizes } from './elementwise';
 import type { Tensor } from './tensor';
 
+/** Sizes of a matrix-state recurrence (Gated DeltaNet, retention): one Dk × Dv state per head. */
+export interface MatrixStateSizes {
+  B: number;
+  T: number;
+  H: number;
+  Dk: number;
+  Dv: number;
+  /** Time steps per chunk (default 16). Fixes the layout of chunkStates. */
+  chunk?: number;
+}
+
 export interface Chunking {
   chunk: number;
   nChunks: number;

@@ -5,22 +5,20 @@ import { rowsKernel } from './attention-rows';
 import type { GpuStep } from './backend';
 import { prepareDispatch, withScratch } from './dispatch';
 import type { Floats } from './elementwise';
-import { checkChunked, fixedChunking, forwardAndStep, type Chunking } from './recurrent';
+import {
+  checkChunked,
+  fixedChunking,
+  forwardAndStep,
+  type Chunking,
+  type MatrixStateSizes,
+} from './recurrent';
 import type { Tensor } from './tensor';
 import code from './retention.wgsl?raw';
 
 /** Widest key and value heads the kernels support (one invocation per state row or column). */
 export const RETENTION_MAX_D = 128;
 
-export interface RetentionSizes {
-  B: number;
-  T: number;
-  H: number;
-  Dk: number;
-  Dv: number;
-  /** Time steps per chunk (default 16). Fixes the layout of chunkStates. */
-  chunk?: number;
-}
+export type RetentionSizes = MatrixStateSizes;
 
 export interface RetentionArgs extends RetentionSizes {
   o: Tensor; // (B, T, H, Dv)
